@@ -1,0 +1,19 @@
+import type { ExecutionPlan } from '../dag/execution-plan.js';
+
+export function formatPlan(plan: ExecutionPlan): string {
+  const lines = [
+    `Plan for ${plan.pipeline}: ${plan.stages} stage${plan.stages === 1 ? '' : 's'}, ${plan.tasks} task${plan.tasks === 1 ? '' : 's'}, ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'}` +
+      ` (${plan.parallel ? 'ordered by dependencies only' : 'stages in order'}${plan.maxConcurrent ? `, at most ${plan.maxConcurrent} at once` : ''})`,
+  ];
+  const width = Math.max(...plan.waves.flat().map((step) => step.id.length), 4);
+  plan.waves.forEach((wave, index) => {
+    lines.push('', `Wave ${index + 1}`);
+    for (const step of wave) {
+      const resources = [step.resources.cpu !== undefined ? `cpu ${step.resources.cpu}` : '', step.resources.memory !== undefined ? `mem ${step.resources.memory}` : '', step.resources.gpu ? `gpu ${step.resources.gpu}` : '']
+        .filter(Boolean)
+        .join(' ');
+      lines.push(`  ${step.id.padEnd(width)}  ${step.type.padEnd(19)} ${(resources || '-').padEnd(20)} ${step.timeout !== undefined ? `timeout ${step.timeout}` : 'no timeout'}${step.skipped ? '  (skipped)' : ''}`);
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}

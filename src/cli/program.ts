@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { validatePipelineCommand } from './commands/validate-pipeline.js';
+import { pipelineCreateCommand } from './commands/pipeline-create.js';
+import { pipelineExecuteCommand } from './commands/pipeline-execute.js';
+import { packageVersion } from './package-info.js';
+
+/** The `orchestrate` command tree; each command is a thin layer over a domain. */
+export function buildProgram(): Command {
+  const program = new Command('orchestrate')
+    .description('GitOps pipeline-as-code for data pipelines: validate, plan and run pipelines defined in YAML.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: true });
+
+  program
+    .command('validate')
+    .description('Validate pipelines before they run or merge.')
+    .addCommand(validatePipelineCommand());
+
+  program
+    .command('pipeline')
+    .description('Create and run pipelines.')
+    .addCommand(pipelineCreateCommand())
+    .addCommand(pipelineExecuteCommand());
+
+  return program;
+}
