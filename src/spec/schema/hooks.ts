@@ -13,7 +13,7 @@ export const hook = z
     command: z.string().optional(),
     timeout: duration.optional(),
   })
-  .meta({ description: 'An action run on a task or pipeline event: `sql` takes `script`, `shell` takes `command`, `notify`/`webhook` take `config.webhook` or `config.url`.' });
+  .meta({ id: 'Hook', description: 'An action run on a task or pipeline event: `sql` takes `script`, `shell` takes `command`, `notify`/`webhook` take `config.webhook` or `config.url`.' });
 
 export const hookList = z.array(hook);
 

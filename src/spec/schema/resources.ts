@@ -17,7 +17,7 @@ export const resourceRequest = z
     executor_instances: z.number().int().positive().optional(),
     limits: resourceLimits.optional(),
   })
-  .meta({ description: 'Requests a task needs to start; `limits` caps what it may use.' });
+  .meta({ id: 'ResourceRequest', description: 'Requests a task needs to start; `limits` caps what it may use.' });
 
 /** Pipeline-level resources: `default` plus one entry per stage name. */
 export const pipelineResources = z.record(z.string(), resourceRequest).meta({

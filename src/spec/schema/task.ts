@@ -16,7 +16,7 @@ export const retryPolicy = z.strictObject({
   initial_delay: duration.optional(),
   max_delay: duration.optional(),
   non_retryable_exit_codes: z.array(z.number().int()).optional(),
-});
+}).meta({ id: 'RetryPolicy' });
 
 const outputArtifact = z.strictObject({
   path: z.string().min(1),
@@ -45,7 +45,7 @@ const validationRule = z
     max: z.number().optional(),
     comparator: z.enum(['>=', '<=', '>', '<', '==', '!=']).optional(),
   })
-  .meta({ description: '`not_null`, `unique_check`, `row_count`, or a metric name compared with `min`/`max` in a metrics artifact.' });
+  .meta({ id: 'ValidationRule', description: '`not_null`, `unique_check`, `row_count`, or a metric name compared with `min`/`max` in a metrics artifact.' });
 
 /** Fields every task type accepts. */
 const taskBase = {

@@ -15,21 +15,21 @@ export const duration = z
     z.number().nonnegative(),
     z.string().regex(new RegExp(DURATION_PATTERN), { error: (issue) => messageOf(parseDuration(issue.input)) }),
   ])
-  .meta({ description: 'A duration: `30s`, `10m`, `2h`, `1h30m`, or plain seconds.' });
+  .meta({ id: 'Duration', description: 'A duration: `30s`, `10m`, `2h`, `1h30m`, or plain seconds.' });
 
 export const cpu = z
   .union([
     z.number().nonnegative(),
     z.string().regex(new RegExp(CPU_PATTERN), { error: (issue) => messageOf(parseCpu(issue.input)) }),
   ])
-  .meta({ description: 'CPU cores: `2`, `0.5`, `500m`, `auto`, `auto*1.2`.' });
+  .meta({ id: 'Cpu', description: 'CPU cores: `2`, `0.5`, `500m`, `auto`, `auto*1.2`.' });
 
 export const memory = z
   .union([
     z.number().nonnegative(),
     z.string().regex(new RegExp(MEMORY_PATTERN), { error: (issue) => messageOf(parseMemory(issue.input)) }),
   ])
-  .meta({ description: 'Bytes with an optional suffix: `4Gi`, `8192Mi`, `512M`, `auto`, `auto+2Gi`.' });
+  .meta({ id: 'Quantity', description: 'Bytes with an optional suffix: `4Gi`, `8192Mi`, `512M`, `auto`, `auto+2Gi`.' });
 
 export const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
