@@ -5,7 +5,7 @@ export function formatPlan(plan: ExecutionPlan): string {
     `Plan for ${plan.pipeline}: ${plan.stages} stage${plan.stages === 1 ? '' : 's'}, ${plan.tasks} task${plan.tasks === 1 ? '' : 's'}, ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'}` +
       ` (${plan.parallel ? 'ordered by dependencies only' : 'stages in order'}${plan.maxConcurrent ? `, at most ${plan.maxConcurrent} at once` : ''})`,
   ];
-  const width = Math.max(...plan.waves.flat().map((step) => step.id.length), 4);
+  const width = plan.waves.flat().reduce((widest, step) => Math.max(widest, step.id.length), 4);
   plan.waves.forEach((wave, index) => {
     lines.push('', `Wave ${index + 1}`);
     for (const step of wave) {

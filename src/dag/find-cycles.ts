@@ -61,7 +61,9 @@ export function findCycles(graph: TaskGraph): number[][] {
 /** One concrete cycle inside a strongly connected component, found by walking back to the start. */
 function cycleWithin(component: number[], outEdges: number[][], graph: TaskGraph): number[] {
   const members = new Set(component);
-  const start = Math.min(...component);
+  // A loop, not Math.min(...component): spreading 150k+ arguments overflows the stack.
+  let start = component[0] as number;
+  for (const member of component) if (member < start) start = member;
   const previousEdge = new Map<number, number>();
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {

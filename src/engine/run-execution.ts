@@ -5,7 +5,7 @@ import type { ExecutionStatus, EventBody, NewEvent } from '../state/events.js';
 import type { StateStore } from '../state/state-store.js';
 import { EventWriter } from './event-writer.js';
 import { PriorityQueue } from './priority-queue.js';
-import { ResourcePool, type ResourceAmount } from './resource-pool.js';
+import type { ResourcePool, ResourceAmount } from './resource-pool.js';
 import { effectiveRetry, isRetryable, retryDelayMs, type EffectiveRetry } from './retry-policy.js';
 import { decideTrigger, type TriggerRule, type UpstreamOutcome } from './trigger-rules.js';
 import type { Pipeline } from '../spec/schema/pipeline.js';

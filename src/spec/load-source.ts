@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import { measureNestingDepth } from './nesting-depth.js';
 
 /** Guards against hostile or accidental input; every limit has a clear error. */
@@ -34,6 +34,10 @@ export interface PipelineSource {
   value: unknown;
 }
 
+/**
+ * `source` is present whenever a document could be built, even after syntax errors the parser
+ * recovered from: one typo must not hide every other problem in the file.
+ */
 export type LoadResult = { source?: PipelineSource; text?: string; lineCounter?: LineCounter; problems: LoadProblem[] };
 
 /** Reads and parses one pipeline file, keeping positions; never throws for bad input. */
@@ -65,25 +69,24 @@ export function parsePipelineText(file: string, bytes: Buffer, limits: LoadLimit
     indexLines(text, lineCounter);
     return { text, lineCounter, problems: [{ code: 'nesting-depth', offset: depth.exceededAt, message: `Nesting deeper than ${limits.maxDepth} levels; a pipeline never needs this, so the file is not parsed` }] };
   }
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, keepSourceTokens: false });
-  const problems: LoadProblem[] = doc.errors.map((error) => ({
-    code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-    message: cleanYamlMessage(error.message),
-    offset: error.pos[0],
-    endOffset: error.pos[1],
-  }));
-  if (problems.length > 0) return { text, lineCounter, problems };
+  // Lines are indexed from the text, not by the parser: after a syntax error it stops reporting
+  // the newlines inside block scalars, which shifts every later position.
+  indexLines(text, lineCounter);
+  // `logLevel: 'error'`: the parser's warnings (a mapping used as a key) would go to process.emitWarning,
+  // printing Node's warning banner on stderr; the schema check reports such keys instead.
+  const doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false, logLevel: 'error' });
+  const problems: LoadProblem[] = doc.errors.map((error) => yamlProblem(doc, text, error));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (error) {
-    const offset = Math.max(0, text.indexOf('*'));
+    const offset = bombAliasOffset(doc) ?? 0;
     const message = error instanceof ReferenceError && /alias/i.test(error.message)
       ? `Aliases expand to more than ${limits.maxAliasCount} nodes (a "YAML bomb"); write the values out or use fewer nested aliases`
       : `Cannot build the document: ${(error as Error).message}`;
-    return { text, lineCounter, problems: [{ code: 'alias-limit', offset, message }] };
+    return { text, lineCounter, problems: [...problems, { code: 'alias-limit', offset, message }] };
   }
-  return { source: { file, text, lineCounter, doc, value }, problems: [] };
+  return { source: { file, text, lineCounter, doc, value }, text, lineCounter, problems };
 }
 
 function firstInvalidUtf8Byte(bytes: Buffer, decoded: string): number | undefined {
@@ -98,6 +101,62 @@ function firstInvalidUtf8Byte(bytes: Buffer, decoded: string): number | undefine
 function indexLines(text: string, lineCounter: LineCounter): void {
   lineCounter.addNewLine(0);
   for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lineCounter.addNewLine(index + 1);
+}
+
+function yamlProblem(doc: Document.Parsed, text: string, error: YAMLError): LoadProblem {
+  const endOffset = error.pos[1];
+  let offset = error.pos[0];
+  let message = cleanYamlMessage(error.message);
+  if (error.code === 'MISSING_CHAR' && /quote/.test(message)) {
+    // The parser reports where the text ran out; the quote that was never closed is what to fix.
+    const opening = quotedScalarEndingAt(doc, offset);
+    if (opening !== undefined) {
+      message = `The string opened here is never closed; add the closing \`${text[opening]}\``;
+      offset = opening;
+    }
+  }
+  // `- type:Promote` is one plain string; with a `config:` below it the parser stops at it.
+  const glued = /^([A-Za-z_][\w-]*):([A-Za-z_]\S*)/.exec(text.slice(offset, offset + 200));
+  if (glued) message += `; YAML needs a space after the colon: \`${glued[1]}: ${glued[2]}\``;
+  return { code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, offset, endOffset };
+}
+
+function quotedScalarEndingAt(doc: Document.Parsed, end: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === end) {
+        start = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return start;
+}
+
+/** The first alias whose target itself holds aliases: where nesting makes the expansion explode. */
+function bombAliasOffset(doc: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  let nested: number | undefined;
+  const holdsAliases = new Map<Node, boolean>();
+  visit(doc, {
+    Alias(_, alias) {
+      first ??= alias.range?.[0];
+      const target = alias.resolve(doc);
+      if (!target) return undefined;
+      let found = holdsAliases.get(target);
+      if (found === undefined) {
+        found = false;
+        visit(target, { Alias: () => { found = true; return visit.BREAK; } });
+        holdsAliases.set(target, found);
+      }
+      if (!found) return undefined;
+      nested = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return nested ?? first;
 }
 
 function cleanYamlMessage(message: string): string {

@@ -57,7 +57,20 @@ export function validatePipelineFile(file: string, options: ValidateFileOptions)
       checkStrictTasks(context);
     }
   }
-  return { file, uri, findings: context.findings, text: loaded.source.text, pipeline: typed, context };
+  if (loaded.problems.length === 0) return { file, uri, findings: context.findings, text: loaded.source.text, pipeline: typed, context };
+  keepClearOf(context.findings, loadFindings(loaded, uri));
+  return { file, uri, findings: context.findings, text: loaded.source.text, context };
+}
+
+/**
+ * After a syntax error the checks ran on the parser's recovered document. Findings on the lines
+ * of an error describe the parser's guess, not the user's text, so they are dropped; the rest stay.
+ * Edits the array in place: extra checks keep reporting into the same list.
+ */
+function keepClearOf(findings: Finding[], errors: readonly Finding[]): void {
+  const clear = findings.filter((finding) => !errors.some((error) => finding.line <= error.endLine && error.line <= finding.endLine));
+  findings.length = 0;
+  for (const finding of [errors, clear].flat()) findings.push(finding);
 }
 
 function loadFindings(loaded: LoadResult, uri: string): Finding[] {

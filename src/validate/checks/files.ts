@@ -15,7 +15,7 @@ export function checkReferencedFiles(context: ValidationContext, exists: (path: 
     const absolute = resolve(context.options.root, reference);
     const inside = relative(context.options.root, absolute);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      return context.report('structure/path-escape', path, `\`${reference}\` resolves outside the repository root (${context.options.root}); keep referenced files in the repository`);
+      return context.report('structure/path-escape', path, `\`${reference}\` resolves outside the repository root; keep referenced files in the repository so every execution can be reproduced from its commit`);
     }
     if (!exists(absolute)) context.report('structure/missing-file', path, `\`${reference}\` does not exist (looked for ${inside} under the repository root)`);
   };
@@ -39,7 +39,12 @@ function cachedExists(): (path: string) => boolean {
   return (path) => {
     let found = cache.get(path);
     if (found === undefined) {
-      found = statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+      try {
+        found = statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+      } catch {
+        // A NUL byte, a file used as a directory (ENOTDIR), a name too long: none of these is a file.
+        found = false;
+      }
       cache.set(path, found);
     }
     return found;

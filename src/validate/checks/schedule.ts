@@ -25,7 +25,7 @@ export function checkSchedule(context: ValidationContext): void {
     }
   }
   if (context.options.strict && timezone === undefined) {
-    context.report('strict/schedule-timezone', ['schedule'], 'The schedule has no `timezone` and would run in UTC; name the zone explicitly', { key: true });
+    context.report('strict/schedule-timezone', ['schedule'], 'The schedule has no `timezone` and would run in UTC; name the zone explicitly');
   }
 }
 

@@ -49,6 +49,9 @@ function reportIssue(context: ValidationContext, issue: Issue, fallbackPath: Val
     case 'not_multiple_of':
     case 'custom':
       return context.report('structure/invalid-value', path, `${field === '' ? '' : `\`${field}\`: `}${issue.message}`);
+    case 'invalid_key':
+      // The key is at fault, and the key schema's own message says why.
+      return context.report('structure/invalid-value', path, `Invalid key \`${field}\`: ${issue.issues[0]?.message ?? issue.message}`, { key: true });
     default:
       return context.report('structure/invalid-value', path, `\`${field}\`: ${issue.message}`);
   }
@@ -79,7 +82,13 @@ function childSchema(schema: z.ZodType, segment: string | number, _parent: unkno
   if (def.type === 'object') return (def.shape as Record<string, z.ZodType>)[String(segment)];
   if (def.type === 'array') return def.element as z.ZodType;
   if (def.type === 'record') return def.valueType as z.ZodType;
-  if (def.type === 'union') return (def.options as z.ZodType[]).find((option) => unwrap(option)._zod.def.type === 'object');
+  if (def.type === 'union') {
+    // Descend through the first branch that has the segment (a task type, a retry mapping).
+    for (const option of def.options as z.ZodType[]) {
+      const child = childSchema(option, segment, _parent);
+      if (child) return child;
+    }
+  }
   return undefined;
 }
 
@@ -105,7 +114,7 @@ function reportTaskType(context: ValidationContext, path: ValuePath, value: unkn
   if (type === undefined) {
     return context.report('structure/required-field', taskPath, `Missing required field \`type\`: one of ${TASK_TYPES.join(', ')}`);
   }
-  context.report('structure/unknown-task-type', [...taskPath, 'type'], `Unknown task type ${describe(type)}${typeof type === 'string' ? didYouMean(type, TASK_TYPES) : ''}; known types: ${TASK_TYPES.join(', ')}`);
+  context.report('structure/unknown-task-type', [...taskPath, 'type'], `Unknown task type ${describe(type)}${(typeof type === 'string' && didYouMean(type, TASK_TYPES)) || '.'} Known types: ${TASK_TYPES.join(', ')}`);
 }
 
 function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>, value: unknown): string {

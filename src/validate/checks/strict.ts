@@ -14,7 +14,7 @@ export function checkStrictTasks(context: ValidationContext): void {
   const resources = isRecord(root.resources) ? root.resources : {};
   for (const entry of collectTasks(value)) {
     if (entry.raw.timeout === undefined) {
-      context.report('strict/missing-timeout', [...entry.path, 'name'], `Task \`${entry.stage}.${entry.name}\` has no \`timeout\`; a hung call would block the pipeline`);
+      context.report('strict/missing-timeout', entry.path, `Task \`${entry.stage}.${entry.name}\` has no \`timeout\`; a hung call would block the pipeline`);
     }
     if (entry.type !== undefined && CONTAINER_TYPES.has(entry.type)) checkMemoryLimit(context, entry, resources);
     checkArtifactPartitions(context, entry, variables);

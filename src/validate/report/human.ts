@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../finding.js';
 import type { ValidationReport } from '../validate-files.js';
+import { maskUrlCredentials } from '../connections/redact-url.js';
 
 const COLORS: Record<Severity | 'dim' | 'bold' | 'reset' | 'ok', string> = {
   error: '\x1b[31m', warning: '\x1b[33m', note: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m', ok: '\x1b[32m',
@@ -28,7 +29,9 @@ function codeFrame(text: string | undefined, finding: Finding): string | undefin
   const lines = text.split('\n');
   const line = lines[finding.line - 1];
   if (line === undefined) return undefined;
-  const shown = line.length > 160 ? `${line.slice(0, 160)}…` : line;
+  // The frame quotes the file, so a `user:pass@` in it would reach CI logs; mask it, keeping columns.
+  const masked = maskUrlCredentials(line);
+  const shown = masked.length > 160 ? `${masked.slice(0, 160)}…` : masked;
   const gutter = String(finding.line).length;
   const width = finding.endLine === finding.line ? Math.max(1, Math.min(finding.endColumn - finding.column, shown.length - finding.column + 1)) : 1;
   const caret = `${' '.repeat(Math.max(0, finding.column - 1))}${'^'.repeat(Math.max(1, width))}`;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../finding.js';
 import { RULES, RULE_IDS, type RuleId } from '../rules.js';
 import type { ValidationReport } from '../validate-files.js';
@@ -31,7 +32,8 @@ export function toSarif(report: ValidationReport, version: string): object {
             rules: RULE_IDS.map((id) => ruleDescriptor(id)),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${encodeURI(report.root.endsWith('/') ? report.root : `${report.root}/`)}` } },
+        // pathToFileURL percent-encodes `#`, `?` and `%` (encodeURI leaves the first two, cutting the URI short).
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(report.root).href.replace(/\/?$/, '/') } },
         results: report.findings.map((finding) => ({
           ruleId: finding.rule,
           ruleIndex: ruleIndex.get(finding.rule),
@@ -40,12 +42,12 @@ export function toSarif(report: ValidationReport, version: string): object {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(finding.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: relativeUri(finding.file), uriBaseId: '%SRCROOT%' },
                 region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: Math.max(finding.endColumn, finding.endLine === finding.line ? finding.column + 1 : 1) },
               },
             },
           ],
-          partialFingerprints: { 'orchestrateFinding/v1': fingerprint(finding, texts.get(finding.file), seen) },
+          partialFingerprints: { 'orchestrateFinding/v1': fingerprint(finding, texts.get(finding.file), seen, report.root) },
         })),
         columnKind: 'utf16CodeUnits',
       },
@@ -72,13 +74,20 @@ export function anchor(id: RuleId): string {
   return id.replace(/\//g, '').toLowerCase();
 }
 
+/** A root-relative path as a relative URI reference: each segment encoded, so `#`, `?`, `%` and `:` stay literal. */
+function relativeUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
 /**
  * Rule + file + the text of the flagged line (not its number) + which repeat of that line it is,
- * so an alert keeps its identity when lines above it are added or removed.
+ * so an alert keeps its identity when lines above it are added or removed. The repository root is
+ * taken out of the message (some messages name it), so two checkouts in different directories agree.
  */
-function fingerprint(finding: Finding, lines: string[] | undefined, seen: Map<string, number>): string {
+function fingerprint(finding: Finding, lines: string[] | undefined, seen: Map<string, number>, root: string): string {
   const lineText = (lines?.[finding.line - 1] ?? '').trim();
-  const key = `${finding.rule}\0${finding.file}\0${lineText}\0${finding.message}`;
+  const message = finding.message.split(root).join('%SRCROOT%');
+  const key = `${finding.rule}\0${finding.file}\0${lineText}\0${message}`;
   const occurrence = seen.get(key) ?? 0;
   seen.set(key, occurrence + 1);
   return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}:${occurrence + 1}`;
