@@ -18,6 +18,22 @@ export interface AttemptSpec {
   memoryLimitBytes?: number;
   /** Values to mask in every captured line. */
   secrets: readonly string[];
+  /** `http` tasks only: the request to send (no process runs). */
+  http?: HttpRequestSpec;
+  /** `sql_script` tasks only: absolute path of the SQL file, run in one transaction (no process runs). */
+  sqlFile?: string;
+}
+
+/** What an `http` attempt sends, fully rendered. */
+export interface HttpRequestSpec {
+  /** @defaultValue `'GET'` */
+  method?: string;
+  url: string;
+  headers?: Readonly<Record<string, string>>;
+  /** Sent as is: the caller serializes a mapping or list to JSON and sets `content-type`. */
+  body?: string;
+  /** Statuses that count as success. @defaultValue any 2xx */
+  expectedStatus?: number | readonly number[];
 }
 
 export interface OutputLine {
