@@ -55,7 +55,53 @@ export type EventBody =
   | { type: 'artifact.stored'; task: string; path: string; artifact_type: string; sha256: string; size_bytes: number; uri: string; uploaded_to?: string }
   | { type: 'hook.ran'; task?: string; when: string; hook_type: string; status: 'sent' | 'failed' | 'unsupported'; message?: string }
   | { type: 'execution.finished'; status: Exclude<ExecutionStatus, 'pending' | 'running'>; reason?: string }
-  | { type: 'state.overridden'; task?: string; status: string; message: string; by: string };
+  | { type: 'state.overridden'; task?: string; status: string; message: string; by: string }
+  | DeploymentEventBody;
+
+/** One pipeline as a deployment activates it: the file's version at the deployed commit. */
+export interface DeployedVersion {
+  pipeline: string;
+  /** Relative to the repository root. */
+  file: string;
+  /** sha256 over the pipeline file and every file it references at the commit. */
+  version_hash: string;
+}
+
+/** A validation finding kept with a failed deployment (no secrets: findings never hold values). */
+export interface DeploymentFinding {
+  rule: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * Deployments live in a ledger of their own per repository and branch (see
+ * src/gitops/deployments): never edited, only superseded. `deployment.pinned` holds the
+ * active deployment against later commits until the branch moves past `branch_head_sha`.
+ */
+export type DeploymentEventBody =
+  | {
+      type: 'deployment.recorded';
+      deployment_id: string;
+      sha: string;
+      previous_sha?: string;
+      branch: string;
+      status: 'active' | 'failed';
+      trigger: 'reconcile' | 'sync' | 'webhook' | 'rollback';
+      versions: DeployedVersion[];
+      added: string[];
+      changed: string[];
+      removed: string[];
+      findings?: DeploymentFinding[];
+      /** Executions started because a pipeline asked to run on deploy. */
+      executions?: string[];
+    }
+  | { type: 'deployment.pinned'; deployment_id: string; sha: string; branch_head_sha: string; by: string; reason: string }
+  | { type: 'deployment.unpinned'; by: string; reason: string }
+  | { type: 'deployment.observed'; branch_head_sha: string; reason?: string };
 
 export interface ValidationOutcome {
   rule: string;

@@ -1,0 +1,38 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DeploymentEventBody, NewEvent } from '../../state/events.js';
+import type { StateStore } from '../../state/state-store.js';
+import { foldDeployments, type DeploymentState } from './deployment-fold.js';
+
+/**
+ * The ledger of one repository's branch deployments, kept in the state store beside the
+ * executions (both backends), under an id derived from the repository and branch. Appends
+ * are compare-and-set on the folded state, so two replicas cannot both deploy.
+ */
+export class DeploymentLedger {
+  readonly ledgerId: string;
+
+  constructor(
+    private readonly store: StateStore,
+    readonly repositoryKey: string,
+    readonly branch: string,
+  ) {
+    const digest = createHash('sha256').update(`${repositoryKey}\0${branch}`).digest('hex').slice(0, 16);
+    this.ledgerId = `deployments.${digest}`;
+  }
+
+  async state(): Promise<DeploymentState> {
+    return foldDeployments(await this.store.read(this.ledgerId));
+  }
+
+  /** Appends on top of `basis` (its `last_seq`); throws ConflictError when someone appended first. */
+  async append(basis: DeploymentState, bodies: readonly DeploymentEventBody[]): Promise<void> {
+    const at = new Date().toISOString();
+    const mono = process.hrtime.bigint().toString();
+    const events = bodies.map((body) => ({ ...body, at, mono_ns: mono }) as NewEvent);
+    await this.store.append({ executionId: this.ledgerId, events, expectedSeq: basis.last_seq });
+  }
+
+  static newDeploymentId(): string {
+    return randomUUID();
+  }
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { DeployedVersion, DeploymentEventBody, DeploymentFinding } from '../../state/events.js';
+import { UsageError } from '../../errors.js';
+import type { StateStore } from '../../state/state-store.js';
+import type { Deployment, DeploymentState } from './deployment-fold.js';
+import { DeploymentLedger } from './deployment-ledger.js';
+
+/** What the reconciler learns about a commit: its pipelines' versions and what blocks a deploy. */
+export interface CommitEvaluation {
+  versions: DeployedVersion[];
+  /** Findings of the pipelines changed since the base (and their dependents). */
+  findings: DeploymentFinding[];
+  /** Error-severity findings: any makes the deployment fail. */
+  errors: number;
+  /** Pipelines that ask to run when they are deployed (`deploy.on_merge: run`). */
+  runOnDeploy: string[];
+}
+
+export interface ReconcileDependencies {
+  ledger: DeploymentLedger;
+  store: StateStore;
+  /** Fetches the tracked branch; returns its head SHA. */
+  fetchHead(): Promise<string>;
+  /** Validates `head` (only what changed since `base` when there is one). */
+  evaluate(base: string | null, head: string): Promise<CommitEvaluation>;
+  /** Keeps a deployed commit reachable whatever happens to the branch. */
+  pin(sha: string): Promise<void>;
+  /** Starts a deploy-triggered execution with the given id at the deployment's SHA. */
+  startExecution?(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void>;
+  /** Identifies this replica in the lease. */
+  owner: string;
+  /** @defaultValue 60_000 */
+  leaseMs?: number;
+}
+
+export type ReconcileOutcome =
+  | { outcome: 'deployed'; head: string; deployment: Deployment }
+  | { outcome: 'failed'; head: string; deployment: Deployment }
+  | { outcome: 'unchanged'; head: string }
+  | { outcome: 'pinned'; head: string; pinnedSha: string }
+  | { outcome: 'busy' };
+
+/**
+ * One reconcile, shaped like Flux's: fetch → compare → validate → deploy → record. Idempotent:
+ * running it again on the same head changes nothing, and a run killed at any moment leaves
+ * either no trace or a whole deployment (one append). Executions a deployment starts are
+ * named in the same append, so a restarted reconciler starts any that never began.
+ */
+export async function reconcileOnce(deps: ReconcileDependencies, trigger: 'reconcile' | 'sync' | 'webhook'): Promise<ReconcileOutcome> {
+  const leaseName = `reconcile:${deps.ledger.ledgerId}`;
+  const lease = await deps.store.acquireLease({ name: leaseName, owner: deps.owner, ttlMs: deps.leaseMs ?? 60_000 });
+  if (!lease) return { outcome: 'busy' };
+  try {
+    const head = await deps.fetchHead();
+    let state = await deps.ledger.state();
+
+    if (state.pin && state.pin.branch_head_sha !== head) {
+      // A commit newer than the one the rollback was made against: the pin has done its job.
+      await deps.ledger.append(state, [{ type: 'deployment.unpinned', by: deps.owner, reason: `branch moved to ${head.slice(0, 12)}` }]);
+      state = await deps.ledger.state();
+    }
+    if (state.pin) return { outcome: 'pinned', head, pinnedSha: state.pin.sha };
+
+    if (state.active?.sha === head) {
+      await startMissingExecutions(deps, state.active);
+      return { outcome: 'unchanged', head };
+    }
+    // A head that already failed stays failed until the branch moves: no record per poll.
+    if (state.deployments.some((deployment) => deployment.sha === head && deployment.status === 'failed')) return { outcome: 'unchanged', head };
+
+    const base = state.active?.sha ?? null;
+    const evaluation = await deps.evaluate(base, head);
+    const failed = evaluation.errors > 0;
+    const changes = compareVersions(state.active?.versions ?? [], evaluation.versions);
+    const runs = failed ? [] : evaluation.runOnDeploy.filter((name) => changes.added.includes(name) || changes.changed.includes(name));
+    const executions = runs.map(() => randomUUID());
+    const record: DeploymentEventBody = {
+      type: 'deployment.recorded',
+      deployment_id: DeploymentLedger.newDeploymentId(),
+      sha: head,
+      ...(base ? { previous_sha: base } : {}),
+      branch: deps.ledger.branch,
+      status: failed ? 'failed' : 'active',
+      trigger,
+      versions: evaluation.versions,
+      ...changes,
+      ...(evaluation.findings.length > 0 ? { findings: evaluation.findings } : {}),
+      ...(executions.length > 0 ? { executions: executions.map((id, index) => `${id}:${runs[index] as string}`) } : {}),
+    };
+    if (!failed) await deps.pin(head);
+    await deps.ledger.append(state, [record]);
+    const deployment = (await deps.ledger.state()).deployments.find((candidate) => candidate.sha === head) as Deployment;
+    if (!failed) await startMissingExecutions(deps, deployment);
+    return { outcome: failed ? 'failed' : 'deployed', head, deployment };
+  } finally {
+    await deps.store.releaseLease({ name: leaseName, owner: deps.owner });
+  }
+}
+
+/** Pipelines whose version appeared, changed hash, or disappeared between two deployments. */
+export function compareVersions(before: readonly DeployedVersion[], after: readonly DeployedVersion[]): { added: string[]; changed: string[]; removed: string[] } {
+  const old = new Map(before.map((version) => [version.pipeline, version.version_hash]));
+  const now = new Map(after.map((version) => [version.pipeline, version.version_hash]));
+  return {
+    added: [...now.keys()].filter((name) => !old.has(name)).sort(),
+    changed: [...now.entries()].filter(([name, hash]) => old.has(name) && old.get(name) !== hash).map(([name]) => name).sort(),
+    removed: [...old.keys()].filter((name) => !now.has(name)).sort(),
+  };
+}
+
+/** Entries are `<execution id>:<pipeline>`; an execution whose ledger is empty never started. */
+async function startMissingExecutions(deps: ReconcileDependencies, deployment: Deployment): Promise<void> {
+  if (!deps.startExecution) return;
+  for (const entry of deployment.executions) {
+    const separator = entry.indexOf(':');
+    const executionId = entry.slice(0, separator);
+    const pipeline = entry.slice(separator + 1);
+    if ((await deps.store.read(executionId)).length > 0) continue;
+    await deps.startExecution({ executionId, pipeline, deployment });
+  }
+}
+
+/** Re-activates an earlier good deployment and pins it against the current branch head. */
+export async function rollbackDeployment(
+  ledger: DeploymentLedger,
+  request: { toSha: string; branchHeadSha: string; by: string; reason: string },
+): Promise<Deployment> {
+  const state: DeploymentState = await ledger.state();
+  const target = state.deployments.find((deployment) => deployment.sha.startsWith(request.toSha) && deployment.status !== 'failed');
+  if (!target) {
+    const good = state.deployments.filter((deployment) => deployment.status !== 'failed').map((deployment) => deployment.sha.slice(0, 12));
+    throw new RollbackTargetError(request.toSha, good);
+  }
+  const deploymentId = DeploymentLedger.newDeploymentId();
+  await ledger.append(state, [
+    {
+      type: 'deployment.recorded',
+      deployment_id: deploymentId,
+      sha: target.sha,
+      ...(state.active ? { previous_sha: state.active.sha } : {}),
+      branch: ledger.branch,
+      status: 'active',
+      trigger: 'rollback',
+      versions: target.versions,
+      ...compareVersions(state.active?.versions ?? [], target.versions),
+    },
+    { type: 'deployment.pinned', deployment_id: deploymentId, sha: target.sha, branch_head_sha: request.branchHeadSha, by: request.by, reason: request.reason },
+  ]);
+  return (await ledger.state()).active as Deployment;
+}
+
+/** Releases a rollback pin so the next reconcile deploys the branch head again. */
+export async function unpinDeployment(ledger: DeploymentLedger, request: { by: string; reason: string }): Promise<boolean> {
+  const state = await ledger.state();
+  if (!state.pin) return false;
+  await ledger.append(state, [{ type: 'deployment.unpinned', by: request.by, reason: request.reason }]);
+  return true;
+}
+
+/** The user named a commit that was never a good deployment: fix the flag (exit 2). */
+export class RollbackTargetError extends UsageError {
+  constructor(
+    readonly sha: string,
+    readonly candidates: string[],
+  ) {
+    super(`No good deployment of ${sha} to roll back to; deployments that were active: ${candidates.join(', ') || 'none'}`);
+  }
+}
