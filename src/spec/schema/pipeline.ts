@@ -46,6 +46,12 @@ export const pipeline = z
     depends_on: z.array(z.string()).optional().meta({ description: 'Pipelines that must have succeeded before this one runs.' }),
     requires: z.array(z.string()).optional().meta({ description: 'Datasets this pipeline reads, provided by other pipelines.' }),
     provides: z.array(z.string()).optional().meta({ description: 'Datasets this pipeline produces.' }),
+    deploy: z
+      .strictObject({
+        on_merge: z.enum(['run', 'none']).optional().meta({ description: '`run`: start an execution at the new commit when a merge deploys a new version of this pipeline.' }),
+      })
+      .optional()
+      .meta({ description: 'What happens when a merge to the tracked branch deploys this pipeline.' }),
     max_data_age: duration.optional().meta({ description: 'How old an upstream dataset may be before this pipeline refuses to run.' }),
   })
   .meta({ title: 'auto-orchestrator pipeline', description: 'A pipeline definition (format 2.1).' });
