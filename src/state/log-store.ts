@@ -19,4 +19,6 @@ export interface LogStore extends AsyncDisposable {
   read(executionId: string, options?: { task?: string; lines?: number }): Promise<LogRecord[]>;
   /** Lines from now on (after the ones already stored when `fromStart`), until the signal aborts. */
   follow(executionId: string, options: { task?: string; fromStart?: boolean; signal: AbortSignal }): AsyncIterable<LogRecord>;
+  /** Deletes an execution's lines (state cleanup); lines still buffered for it are dropped. */
+  remove(executionId: string): Promise<void>;
 }

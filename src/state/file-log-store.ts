@@ -1,0 +1,232 @@
+import { mkdirSync, watch as watchDirectory, type FSWatcher } from 'node:fs';
+import { appendFile, open, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InternalError, TerminalError } from '../errors.js';
+import { assertExecutionId } from './ledger-lines.js';
+import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
+import type { LogRecord, LogStore } from './log-store.js';
+
+export interface FileLogStoreOptions {
+  /** Holds `<execution-id>.ndjson`, one line per record; created when missing. */
+  directory: string;
+  /** How long a line may wait in memory before it is written. @defaultValue 100 */
+  flushIntervalMs?: number;
+  /** Buffered lines that start a write at once, whatever the interval. @defaultValue 1_000 */
+  maxBufferedLines?: number;
+  /** How often `follow` looks for lines written by other processes that `fs.watch` missed. @defaultValue 500 */
+  pollIntervalMs?: number;
+}
+
+const SUFFIX = '.ndjson';
+
+/**
+ * Task output under the work directory, one NDJSON file per execution. Appends are buffered and
+ * written in batches, in order, by one chain of writes. Lines are not fsynced: output is for
+ * reading, the ledger holds the facts, and a kill loses at most the last interval's lines. A
+ * line cut short by a kill is never returned.
+ */
+export class FileLogStore implements LogStore {
+  private pending = new Map<string, string[]>();
+  private pendingCount = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private readonly listeners = new Set<(executionId: string) => void>();
+  private readonly follows = new Set<AbortController>();
+  /** Files this store has written to: their last line is known to be whole. */
+  private readonly continued = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly options: FileLogStoreOptions) {
+    mkdirSync(options.directory, { recursive: true });
+  }
+
+  append(executionId: string, record: LogRecord): void {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    let lines = this.pending.get(executionId);
+    if (!lines) this.pending.set(executionId, (lines = []));
+    lines.push(encodeRecord(record));
+    this.pendingCount++;
+    if (this.pendingCount >= (this.options.maxBufferedLines ?? 1_000)) this.flushInBackground();
+    else this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushIntervalMs ?? 100);
+  }
+
+  /** Writes everything buffered so far; rejects with the first write failure since the last flush. */
+  async flush(): Promise<void> {
+    const batch = this.takePending();
+    const previous = this.writing;
+    this.writing = previous.then(() => this.write(batch)).catch((error: unknown) => void (this.failure ??= error));
+    await this.writing;
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+  }
+
+  async read(executionId: string, options: { task?: string; lines?: number } = {}): Promise<LogRecord[]> {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    let text: string;
+    try {
+      text = await readFile(this.pathOf(executionId), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.failed('read the logs of', executionId, error);
+    }
+    return selectRecords(this.decode(text), options);
+  }
+
+  async *follow(executionId: string, options: { task?: string; fromStart?: boolean; signal: AbortSignal }): AsyncIterable<LogRecord> {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    const path = this.pathOf(executionId);
+    const stop = new AbortController();
+    this.follows.add(stop);
+    const signal = AbortSignal.any([options.signal, stop.signal]);
+    let wake: (() => void) | undefined;
+    let changed = true;
+    const notify = () => {
+      changed = true;
+      wake?.();
+    };
+    const listener = (id: string) => id === executionId && notify();
+    this.listeners.add(listener);
+    signal.addEventListener('abort', notify, { once: true });
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watchDirectory(this.options.directory, (_event, name) => name === `${executionId}${SUFFIX}` && notify());
+      watcher.on('error', () => watcher?.close());
+    } catch {
+      // No inotify watches left: the poll below still finds new lines.
+    }
+    const poll = setInterval(notify, this.options.pollIntervalMs ?? 500);
+    try {
+      // "From now on" is the file's size at this call; a later partial line is finished first.
+      let offset = options.fromStart ? 0 : ((await stat(path).catch(() => undefined))?.size ?? 0);
+      while (!signal.aborted) {
+        if (!changed) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        changed = false;
+        if (signal.aborted) return;
+        const { records, nextOffset } = await this.readFrom(path, offset);
+        offset = nextOffset;
+        for (const record of records) {
+          if (signal.aborted) return;
+          if (matchesTask(record, options.task)) yield record;
+        }
+      }
+    } finally {
+      clearInterval(poll);
+      watcher?.close();
+      signal.removeEventListener('abort', notify);
+      this.listeners.delete(listener);
+      this.follows.delete(stop);
+    }
+  }
+
+  async remove(executionId: string): Promise<void> {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    const dropped = this.pending.get(executionId)?.length ?? 0;
+    this.pending.delete(executionId);
+    this.pendingCount -= dropped;
+    this.continued.delete(executionId);
+    await this.writing;
+    await unlink(this.pathOf(executionId)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw this.failed('remove the logs of', executionId, error);
+    });
+  }
+
+  /** Ends every follow, then writes what is still buffered. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.closed) return;
+    for (const stop of this.follows) stop.abort();
+    await this.flush();
+    this.closed = true;
+  }
+
+  private flushInBackground(): void {
+    // A failure is kept for the next `flush` (or dispose) to report.
+    this.flush().catch((error: unknown) => void (this.failure ??= error));
+  }
+
+  private takePending(): Map<string, string[]> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.pendingCount = 0;
+    return batch;
+  }
+
+  private async write(batch: Map<string, string[]>): Promise<void> {
+    for (const [executionId, lines] of batch) {
+      try {
+        const path = this.pathOf(executionId);
+        const start = this.continued.has(executionId) || (await endsWithNewline(path)) ? '' : '\n';
+        this.continued.add(executionId);
+        await appendFile(path, `${start}${lines.join('\n')}\n`);
+      } catch (error) {
+        throw this.failed('write the logs of', executionId, error);
+      }
+      for (const listener of this.listeners) listener(executionId);
+    }
+  }
+
+  /** Complete lines from `offset` on; a trailing partial line waits for its newline. */
+  private async readFrom(path: string, offset: number): Promise<{ records: LogRecord[]; nextOffset: number }> {
+    const found = await stat(path).catch(() => undefined);
+    // Missing, or removed and written again since: start over from its first byte.
+    const from = found && found.size >= offset ? offset : 0;
+    if (!found || found.size === from) return { records: [], nextOffset: from };
+    const handle = await open(path, 'r');
+    try {
+      const bytes = Buffer.alloc(found.size - from);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, from);
+      const end = bytes.subarray(0, bytesRead).lastIndexOf(0x0a) + 1;
+      return { records: this.decode(bytes.subarray(0, end).toString('utf8')), nextOffset: from + end };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private decode(text: string): LogRecord[] {
+    const lines = text.split('\n');
+    lines.pop();
+    return lines.map(decodeRecord).filter((record) => record !== undefined);
+  }
+
+  private pathOf(executionId: string): string {
+    return join(this.options.directory, `${executionId}${SUFFIX}`);
+  }
+
+  private failed(action: string, executionId: string, error: unknown): Error {
+    return new TerminalError(`Could not ${action} execution ${executionId}: ${(error as Error).message}. Check that the work directory (ORCHESTRATION_WORKDIR) is writable and has free space.`, { cause: error });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new InternalError('The file log store was used after it was disposed; open a new one with openLogStore().');
+  }
+}
+
+/** False when a kill cut the file's last line short: the next write must not continue it. */
+async function endsWithNewline(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,236 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { InternalError, TransientError } from '../errors.js';
+import { redactUrl } from '../validate/connections/redact-url.js';
+import { assertExecutionId } from './ledger-lines.js';
+import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
+import type { LogRecord, LogStore } from './log-store.js';
+
+export interface RedisLogStoreOptions {
+  /** `redis://[:password@]host:port[/db]`. */
+  url: string;
+  /** The state store's prefix, so one installation's keys sit together. @defaultValue 'orchestration:' */
+  keyPrefix?: string;
+  /** An execution's lines expire this long after its last write, like its ledger. @defaultValue 90 */
+  ttlDays?: number;
+  /** How long a line may wait in memory before it is sent. @defaultValue 100 */
+  flushIntervalMs?: number;
+  /** Buffered lines that start a send at once, whatever the interval. @defaultValue 1_000 */
+  maxBufferedLines?: number;
+}
+
+const READ_PAGE = 1_000;
+
+/** Connects and returns the store; fails fast naming the server (without its password) and the fix. */
+export async function openRedisLogStore(options: RedisLogStoreOptions): Promise<RedisLogStore> {
+  let connected = false;
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 3,
+    // Reconnect once it has worked; a first connection that fails ends the client (no timers left).
+    retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2_000) : null),
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    connected = true;
+  } catch (error) {
+    await disconnect(redis);
+    throw new TransientError(`Cannot reach Redis at ${redactUrl(options.url)}: ${(error as Error).message}. Start Redis, fix REDIS_URL (or --redis-url), or use the embedded store with --state file.`, { cause: error });
+  }
+  return new RedisLogStore(redis, options);
+}
+
+/**
+ * Task output in Redis: one stream `<prefix>logs:<execution-id>` per execution, field `r` = the
+ * record as JSON. A flush sends every buffered line plus the TTL renewal in one pipeline, so
+ * output costs one round trip per interval, not one per line.
+ */
+export class RedisLogStore implements LogStore {
+  private readonly prefix: string;
+  private readonly ttlMs: number;
+  private pending = new Map<string, string[]>();
+  private pendingCount = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private readonly follows = new Set<AbortController>();
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisLogStoreOptions,
+  ) {
+    this.prefix = options.keyPrefix ?? 'orchestration:';
+    this.ttlMs = Math.round((options.ttlDays ?? 90) * 86_400_000);
+  }
+
+  append(executionId: string, record: LogRecord): void {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    let lines = this.pending.get(executionId);
+    if (!lines) this.pending.set(executionId, (lines = []));
+    lines.push(encodeRecord(record));
+    this.pendingCount++;
+    if (this.pendingCount >= (this.options.maxBufferedLines ?? 1_000)) this.flushInBackground();
+    else this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushIntervalMs ?? 100);
+  }
+
+  /** Sends everything buffered so far; rejects with the first send failure since the last flush. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.pendingCount = 0;
+    this.writing = this.writing.then(() => this.send(batch)).catch((error: unknown) => void (this.failure ??= error));
+    await this.writing;
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+  }
+
+  async read(executionId: string, options: { task?: string; lines?: number } = {}): Promise<LogRecord[]> {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    const key = this.keyOf(executionId);
+    if (options.task === undefined && options.lines !== undefined) {
+      // The last N without a filter: read only those, newest first, then put them in order.
+      if (options.lines <= 0) return [];
+      const count = options.lines;
+      const entries = await this.call('read the logs of', () => this.redis.xrevrange(key, '+', '-', 'COUNT', count));
+      return decodeEntries(entries).reverse();
+    }
+    const records: LogRecord[] = [];
+    for (let start = '-'; ; ) {
+      const from = start;
+      const entries = await this.call('read the logs of', () => this.redis.xrange(key, from, '+', 'COUNT', READ_PAGE));
+      records.push(...decodeEntries(entries));
+      if (entries.length < READ_PAGE) return selectRecords(records, options);
+      start = `(${(entries.at(-1) as [string, string[]])[0]}`;
+    }
+  }
+
+  async *follow(executionId: string, options: { task?: string; fromStart?: boolean; signal: AbortSignal }): AsyncIterable<LogRecord> {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    const key = this.keyOf(executionId);
+    const stop = new AbortController();
+    this.follows.add(stop);
+    const signal = AbortSignal.any([options.signal, stop.signal]);
+    // A blocked XREAD holds its connection: give each follow its own, closed to end the wait.
+    const connection = this.redis.duplicate();
+    connection.on('error', () => undefined);
+    const onAbort = () => connection.disconnect();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      let lastId = '0-0';
+      if (!options.fromStart) {
+        const [newest] = await this.call('follow the logs of', () => this.redis.xrevrange(key, '+', '-', 'COUNT', 1));
+        if (newest) lastId = newest[0];
+      }
+      while (!signal.aborted) {
+        let reply: [string, [string, string[]][]][] | null;
+        try {
+          reply = (await connection.xread('BLOCK', 0, 'STREAMS', key, lastId)) as [string, [string, string[]][]][] | null;
+        } catch (error) {
+          if (signal.aborted) return;
+          throw this.failed('follow the logs of', error);
+        }
+        for (const [, entries] of reply ?? []) {
+          if (entries.length > 0) lastId = (entries.at(-1) as [string, string[]])[0];
+          for (const record of decodeEntries(entries)) {
+            if (signal.aborted) return;
+            if (matchesTask(record, options.task)) yield record;
+          }
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.follows.delete(stop);
+      await disconnect(connection);
+    }
+  }
+
+  async remove(executionId: string): Promise<void> {
+    this.assertOpen();
+    assertExecutionId(executionId);
+    const dropped = this.pending.get(executionId)?.length ?? 0;
+    this.pending.delete(executionId);
+    this.pendingCount -= dropped;
+    await this.writing;
+    await this.call('remove the logs of', () => this.redis.del(this.keyOf(executionId)));
+  }
+
+  /** Ends every follow, sends what is still buffered, then quits the connection. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.closed) return;
+    for (const stop of this.follows) stop.abort();
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      await disconnect(this.redis, 'quit');
+    }
+  }
+
+  private flushInBackground(): void {
+    this.flush().catch((error: unknown) => void (this.failure ??= error));
+  }
+
+  private async send(batch: Map<string, string[]>): Promise<void> {
+    if (batch.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [executionId, lines] of batch) {
+      const key = this.keyOf(executionId);
+      for (const line of lines) pipeline.xadd(key, '*', 'r', line);
+      pipeline.pexpire(key, this.ttlMs);
+    }
+    const replies = await this.call('write the logs of', async () => (await pipeline.exec()) ?? []);
+    const failed = replies.find(([error]) => error);
+    if (failed?.[0]) throw this.failed('write the logs of', failed[0]);
+  }
+
+  private keyOf(executionId: string): string {
+    return `${this.prefix}logs:${executionId}`;
+  }
+
+  private async call<T>(action: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw this.failed(action, error);
+    }
+  }
+
+  private failed(action: string, error: unknown): Error {
+    return new TransientError(`Redis could not ${action} an execution at ${redactUrl(this.options.url)}: ${(error as Error).message}. Check that Redis is up and REDIS_URL is right.`, { cause: error });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new InternalError('The Redis log store was used after it was disposed; open a new one with openLogStore().');
+  }
+}
+
+function decodeEntries(entries: readonly [string, string[]][]): LogRecord[] {
+  const records: LogRecord[] = [];
+  for (const [, fields] of entries) {
+    const record = fields[0] === 'r' && fields[1] !== undefined ? decodeRecord(fields[1]) : undefined;
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/** Closes a connection and waits for its socket to go; a connection that is down may never say 'end'. */
+async function disconnect(connection: Redis, how: 'quit' | 'disconnect' = 'disconnect'): Promise<void> {
+  if (connection.status === 'end') return;
+  const ended = once(connection, 'end');
+  if (how === 'quit' && connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+  else connection.disconnect();
+  const timer = new AbortController();
+  await Promise.race([ended, sleep(1_000, undefined, { signal: timer.signal }).catch(() => undefined)]);
+  timer.abort();
+}
