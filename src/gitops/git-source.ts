@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { extractTree } from './extract-tree.js';
+import { gitFailure, openGit } from './git-env.js';
+import { readBlobs } from './read-blobs.js';
+import { locateRepository, type RepositoryLocation } from './repository-location.js';
+import type { ChangedFile, Source } from './source.js';
+
+export interface GitSourceOptions {
+  /** `--repo`: a local path, `file://`, `https://` (token in `ORCHESTRATE_GIT_TOKEN`) or ssh URL. */
+  repo: string;
+  /** The work directory; the mirror lives in `<workdir>/repos/<stable-name>.git`. */
+  workdir: string;
+  /** @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+const REMOTE_HEAD = 'refs/orchestrate/remote-head';
+export const PIN_PREFIX = 'refs/orchestrate/pins/';
+
+/** A `Source` over a bare mirror of the repository, kept with the system git through simple-git. */
+export class GitSource implements Source {
+  readonly display: string;
+  /** Absolute path of the bare mirror. */
+  readonly mirror: string;
+  private readonly location: RepositoryLocation;
+  private initialized = false;
+
+  constructor(options: GitSourceOptions) {
+    this.location = locateRepository(options.repo, options.env);
+    this.display = this.location.display;
+    this.mirror = resolve(options.workdir, 'repos', `${this.location.stableName}.git`);
+  }
+
+  async fetch(ref?: string): Promise<string> {
+    await this.ensureMirror();
+    // Explicit refspecs, so `--prune` only ever touches branches and tags: pins are never pruned.
+    const refspecs = ['+HEAD:' + REMOTE_HEAD, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
+    try {
+      await this.git().raw(['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ...refspecs]);
+    } catch (error) {
+      throw gitFailure('git fetch', this.location, error);
+    }
+    return this.resolve(ref ?? 'HEAD');
+  }
+
+  async resolve(ref: string): Promise<string> {
+    if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) throw new UsageError(`\`${ref}\` is not a branch, tag or SHA`);
+    await this.ensureMirror();
+    const name = ref === 'HEAD' ? REMOTE_HEAD : ref;
+    let sha = await this.revParse(name);
+    if (!sha && FULL_SHA.test(ref)) {
+      // A commit no branch holds any more (a force-push): most servers still serve it by SHA.
+      await this.git().raw(['fetch', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ref]).catch(() => undefined);
+      sha = await this.revParse(ref);
+    }
+    if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
+    return sha;
+  }
+
+  async diff(base: string, head: string): Promise<ChangedFile[]> {
+    const output = await this.run('git diff', ['diff', '--name-status', '--no-renames', '-z', base, head, '--']);
+    const parts = output.split('\0');
+    const changed: ChangedFile[] = [];
+    for (let index = 0; index + 1 < parts.length; index += 2) {
+      const code = parts[index]?.charAt(0);
+      const path = parts[index + 1] ?? '';
+      changed.push({ path, status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified' });
+    }
+    return changed;
+  }
+
+  async checkout(sha: string, dir: string): Promise<void> {
+    await this.pin(sha);
+    await extractTree(this.mirror, this.location, sha, dir);
+  }
+
+  async pin(sha: string): Promise<void> {
+    if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
+    await this.run('git update-ref', ['update-ref', `${PIN_PREFIX}${sha}`, sha]);
+  }
+
+  async readFiles(sha: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
+    return readBlobs(this.mirror, this.location, sha, paths);
+  }
+
+  async listFiles(sha: string, dir: string): Promise<string[]> {
+    const output = await this.run('git ls-tree', ['ls-tree', '-r', '-z', '--name-only', '--full-tree', sha, '--', ...(dir ? [dir] : [])]);
+    return output.split('\0').filter((path) => path !== '').sort();
+  }
+
+  async grepFiles(sha: string, dir: string, needles: readonly string[]): Promise<string[]> {
+    if (needles.length === 0) return [];
+    // Exit status 1 (nothing found) comes back as empty output.
+    const output = await this.run('git grep', ['grep', '-l', '-z', '-F', '--full-name', ...needles.flatMap((needle) => ['-e', needle]), sha, '--', ...(dir ? [dir] : [])]);
+    const prefix = `${sha}:`;
+    return output.split('\0').filter((entry) => entry !== '').map((entry) => (entry.startsWith(prefix) ? entry.slice(prefix.length) : entry)).sort();
+  }
+
+  async commitDate(sha: string): Promise<Date> {
+    const output = await this.run('git log', ['log', '-1', '--format=%cI', sha, '--']);
+    return new Date(output.trim());
+  }
+
+  private async revParse(name: string): Promise<string | undefined> {
+    const output = await this.git().raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
+    const sha = output.trim();
+    return FULL_SHA.test(sha) ? sha : undefined;
+  }
+
+  private async ensureMirror(): Promise<void> {
+    if (this.initialized) return;
+    if (!existsSync(join(this.mirror, 'HEAD'))) {
+      mkdirSync(this.mirror, { recursive: true });
+      try {
+        await this.git().raw(['init', '--bare', '--quiet', this.mirror]);
+      } catch (error) {
+        throw gitFailure('Creating the mirror', this.location, error);
+      }
+    }
+    this.initialized = true;
+  }
+
+  private async run(step: string, args: string[]): Promise<string> {
+    await this.ensureMirror();
+    try {
+      return await this.git().raw(args);
+    } catch (error) {
+      throw gitFailure(step, this.location, error);
+    }
+  }
+
+  private git() {
+    return openGit(this.mirror, this.location);
+  }
+}
