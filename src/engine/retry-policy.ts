@@ -1,6 +1,7 @@
 import { parseDuration } from '../spec/quantities.js';
 import type { RetryPolicy } from '../spec/schema/task.js';
 import type { AttemptResult } from '../executors/executor.js';
+import type { ResolvedConfig } from '../config/config.js';
 
 export interface EffectiveRetry {
   maxAttempts: number;
@@ -13,12 +14,18 @@ export interface EffectiveRetry {
 /** Configuration defaults (seed: 3 attempts, exponential, 30 s, at most 10 min). */
 export const DEFAULT_RETRY = { max_attempts: 3, backoff: 'exponential', initial_delay: '30s', max_delay: '10m' } satisfies RetryPolicy;
 
+/** The configuration's `retry.*` keys as a policy, to pass as an execution's `retryDefaults`. */
+export function retryDefaultsFromConfig(config: Pick<ResolvedConfig, 'retry.max_attempts' | 'retry.backoff' | 'retry.initial_delay' | 'retry.max_delay'>): RetryPolicy {
+  return { max_attempts: config['retry.max_attempts'], backoff: config['retry.backoff'], initial_delay: config['retry.initial_delay'], max_delay: config['retry.max_delay'] };
+}
+
 /**
- * `retry: false` → one attempt; `true` or absent → the pipeline's `retry_policy` over the defaults;
- * a mapping → its fields over the pipeline's policy over the defaults.
+ * `retry: false` → one attempt; `true` or absent → the pipeline's `retry_policy` over the
+ * configuration's defaults over `DEFAULT_RETRY`; a mapping → its fields over all of those.
+ * A field left undefined at one level never hides the level below.
  */
-export function effectiveRetry(taskRetry: boolean | RetryPolicy | undefined, pipelinePolicy: RetryPolicy | undefined, defaults: RetryPolicy = DEFAULT_RETRY): EffectiveRetry {
-  const merged: RetryPolicy = { ...defaults, ...pipelinePolicy, ...(typeof taskRetry === 'object' ? taskRetry : {}) };
+export function effectiveRetry(taskRetry: boolean | RetryPolicy | undefined, pipelinePolicy: RetryPolicy | undefined, defaults?: RetryPolicy): EffectiveRetry {
+  const merged: RetryPolicy = { ...DEFAULT_RETRY, ...defined(defaults), ...defined(pipelinePolicy), ...(typeof taskRetry === 'object' ? defined(taskRetry) : {}) };
   const seconds = (value: string | number | undefined, fallback: number) => {
     const parsed = parseDuration(value ?? fallback);
     return parsed.ok ? parsed.value * 1000 : fallback * 1000;
@@ -30,6 +37,10 @@ export function effectiveRetry(taskRetry: boolean | RetryPolicy | undefined, pip
     maxDelayMs: seconds(merged.max_delay, 600),
     nonRetryableExitCodes: new Set(merged.non_retryable_exit_codes ?? []),
   };
+}
+
+function defined(policy: RetryPolicy | undefined): RetryPolicy {
+  return Object.fromEntries(Object.entries(policy ?? {}).filter(([, value]) => value !== undefined));
 }
 
 /** Delay before attempt `attempt + 1`, with ±25 % jitter so retries of many tasks spread out. */

@@ -1,20 +1,25 @@
+import { setMaxListeners } from 'node:events';
 import { remainingPathLengths } from '../dag/critical-path.js';
 import { graphOfPipeline, type PlannedTask } from '../dag/pipeline-graph.js';
 import type { AttemptResult, AttemptSpec, Executor, OutputLine } from '../executors/executor.js';
-import type { ExecutionStatus, EventBody, NewEvent } from '../state/events.js';
-import type { StateStore } from '../state/state-store.js';
-import { EventWriter } from './event-writer.js';
-import { PriorityQueue } from './priority-queue.js';
-import type { ResourcePool, ResourceAmount } from './resource-pool.js';
-import { effectiveRetry, isRetryable, retryDelayMs, type EffectiveRetry } from './retry-policy.js';
-import { decideTrigger, type TriggerRule, type UpstreamOutcome } from './trigger-rules.js';
 import type { Pipeline } from '../spec/schema/pipeline.js';
+import type { RetryPolicy } from '../spec/schema/task.js';
+import type { ExecutionStatus, EventBody, NewEvent, ValidationOutcome } from '../state/events.js';
+import type { StateStore } from '../state/state-store.js';
+import { dispatcherFor, PRIORITY_RANK, type DispatchSource } from './dispatcher.js';
+import { EventWriter } from './event-writer.js';
+import { HookCalls } from './hook-calls.js';
+import { PriorityQueue } from './priority-queue.js';
+import type { ResourceAmount, ResourcePool } from './resource-pool.js';
+import { effectiveRetry, isRetryable, retryDelayMs, type EffectiveRetry } from './retry-policy.js';
+import type { AfterSuccess, BeforeAttempt, RunHooks } from './task-lifecycle.js';
+import { decideTrigger, SKIPPED_BY_USER, type TriggerRule, type UpstreamOutcome } from './trigger-rules.js';
 
 /** Everything one execution needs, resolved before it starts (the engine never reads Git). */
 export interface ExecutionRequest {
   executionId: string;
   pipeline: Pipeline;
-  /** Execution header recorded in `execution.created`. */
+  /** Execution header recorded in `execution.created`; its `priority` orders dispatch across executions. */
   header: Omit<Extract<EventBody, { type: 'execution.created' }>, 'type' | 'stages' | 'pipeline'>;
   /** Turns a task into an attempt (templates rendered, paths resolved). */
   buildAttempt: (task: PlannedTask, attempt: number) => AttemptSpec;
@@ -27,21 +32,31 @@ export interface ExecutionRequest {
   maxConcurrent?: number;
   /** Task ids that already succeeded (resume): not run again. */
   alreadySucceeded?: ReadonlySet<string>;
-  /** Attempts already used per task (resume): numbering continues. */
+  /** Attempts already used per task (resume): numbering continues, the retry budget starts afresh. */
   previousAttempts?: ReadonlyMap<string, number>;
   /** Resume: the ledger already holds `execution.created`. */
   resumed?: boolean;
+  /** Configuration `retry.*` (see `retryDefaultsFromConfig`), under `config.retry_policy` and task `retry`. @defaultValue DEFAULT_RETRY */
+  retryDefaults?: RetryPolicy;
 }
 
 export interface EngineDependencies {
   store: StateStore;
   executorFor: (type: string) => Executor;
+  /** Executions given the same pool share its capacity and are dispatched by priority. */
   pool: ResourcePool;
   /** Task output, line by line; never written to the ledger. */
   onOutput?: (taskId: string, attempt: number, line: OutputLine) => void;
   /** Every event once durable: progress views subscribe here. */
   onEvents?: (events: readonly NewEvent[]) => void;
+  /** Jitter source for retry delays. @defaultValue Math.random */
   random?: () => number;
+  /** Before each attempt spawns (input artifacts); a failure fails the task without retry. */
+  beforeAttempt?: BeforeAttempt;
+  /** After exit 0, before the verdict (output artifacts, validation rules); a failure fails the task without retry. */
+  afterSuccess?: AfterSuccess;
+  /** Task hooks and pipeline notifications. */
+  runHooks?: RunHooks;
 }
 
 export interface ExecutionOutcome {
@@ -50,29 +65,38 @@ export interface ExecutionOutcome {
   reason?: string;
 }
 
-type NodeState = 'waiting' | 'queued' | 'running' | 'delayed' | 'done';
+/** `finishing` covers afterSuccess and a task's own hooks: the process is gone, the task is not done. */
+type NodeState = 'waiting' | 'queued' | 'running' | 'finishing' | 'delayed' | 'done';
+/** What successors see; a task skipped because its upstream failed passes on `failed` (Airflow's upstream_failed). */
 type Outcome = 'succeeded' | 'failed' | 'skipped';
 
 /**
  * Runs one execution: keeps the ready set incrementally (a counter of unfinished predecessors
  * per node, never a scan), dispatches the longest remaining path first within the capacity
- * left, retries with backoff, applies trigger rules, and records every transition.
+ * left (sharing the pool by priority with other executions), retries with backoff, applies
+ * trigger rules, runs hooks, and records every transition.
  */
 export async function runExecution(request: ExecutionRequest, deps: EngineDependencies, signal?: AbortSignal): Promise<ExecutionOutcome> {
   const { graph, nodes } = graphOfPipeline(request.pipeline);
+  const { pipeline, executionId, header } = request;
   const taskCount = nodes.length;
-  const writer = new EventWriter(deps.store, request.executionId, deps.onEvents);
-  const priority = remainingPathLengths(graph);
+  const writer = new EventWriter(deps.store, executionId, deps.onEvents);
+  const pathLength = remainingPathLengths(graph);
   const waitingOn = new Int32Array(graph.nodeCount);
   const upstream: UpstreamOutcome[] = [];
   const state: NodeState[] = [];
-  const outcome: (Outcome | undefined)[] = [];
   const attempts = new Int32Array(taskCount);
+  const firstAttempt = new Int32Array(taskCount);
   const retries: EffectiveRetry[] = [];
+  const amounts: (ResourceAmount | undefined)[] = new Array<ResourceAmount | undefined>(taskCount);
   const ready = new PriorityQueue<number>();
-  const running = new Map<number, { controller: AbortController; request: ResourceAmount }>();
   const timers = new Set<NodeJS.Timeout>();
   const abort = new AbortController();
+  // Every running attempt listens to this one signal; the count is bounded by capacity, not a leak.
+  setMaxListeners(Infinity, abort.signal);
+  const dispatcher = dispatcherFor(deps.pool);
+  const hooks = new HookCalls(writer, deps.runHooks, { pipeline: pipeline.name, execution_id: executionId, ds: header.ds, commit_sha: header.commit_sha ?? null, trace_id: header.trace_id });
+  let running = 0;
   let finishedNodes = 0;
   let failed = false;
   let stopReason: { status: 'failed' | 'cancelled'; reason: string } | undefined;
@@ -84,32 +108,25 @@ export async function runExecution(request: ExecutionRequest, deps: EngineDepend
     waitingOn[node] = (graph.predecessors[node] as number[]).length;
     upstream.push({ succeeded: 0, failed: 0, skipped: 0, total: waitingOn[node] as number });
     state.push('waiting');
-    outcome.push(undefined);
   }
   nodes.forEach((node, index) => {
-    attempts[index] = request.previousAttempts?.get(node.id) ?? 0;
-    retries.push(effectiveRetry(node.task.retry, request.pipeline.config?.retry_policy));
+    attempts[index] = firstAttempt[index] = request.previousAttempts?.get(node.id) ?? 0;
+    retries.push(effectiveRetry(node.task.retry, pipeline.config?.retry_policy, request.retryDefaults));
   });
 
   if (!request.resumed) {
-    writer.emit({
-      type: 'execution.created',
-      pipeline: request.pipeline.name,
-      stages: request.pipeline.stages.map((stage) => ({ name: stage.name, tasks: stage.tasks.map((task) => task.name) })),
-      ...request.header,
-    });
+    writer.emit({ type: 'execution.created', pipeline: pipeline.name, stages: pipeline.stages.map((stage) => ({ name: stage.name, tasks: stage.tasks.map((task) => task.name) })), ...header });
   }
 
   const isSkipped = (node: PlannedTask) => request.skip?.has(node.id) === true || request.skip?.has(node.task.name) === true;
+  const amountOf = (node: number) => (amounts[node] ??= request.requestOf(nodes[node] as PlannedTask));
 
   /** A node's fate is sealed: tell its successors, and finish when every node is done. */
   const complete = (node: number, result: Outcome) => {
     state[node] = 'done';
-    outcome[node] = result;
     finishedNodes++;
     for (const successor of graph.successors[node] as number[]) {
-      const counts = upstream[successor] as UpstreamOutcome;
-      counts[result]++;
+      (upstream[successor] as UpstreamOutcome)[result]++;
       waitingOn[successor] = (waitingOn[successor] as number) - 1;
       if (waitingOn[successor] === 0) becomeReady(successor);
     }
@@ -129,126 +146,179 @@ export async function runExecution(request: ExecutionRequest, deps: EngineDepend
     }
     if (request.alreadySucceeded?.has(planned.id)) return complete(node, 'succeeded');
     if (isSkipped(planned)) {
-      writer.emit({ type: 'task.skipped', task: planned.id, reason: 'skipped by --skip-tasks' });
+      writer.emit({ type: 'task.skipped', task: planned.id, reason: SKIPPED_BY_USER });
       // A task the user chose to skip counts as done for what follows it.
       return complete(node, 'succeeded');
     }
     const decision = decideTrigger((planned.task.trigger_rule ?? 'all_success') as TriggerRule, counts);
     if (!decision.run) {
       writer.emit({ type: 'task.skipped', task: planned.id, reason: decision.reason });
-      return complete(node, 'skipped');
+      return complete(node, counts.failed > 0 ? 'failed' : 'skipped');
     }
     writer.emit({ type: 'task.ready', task: planned.id });
     state[node] = 'queued';
-    ready.push(node, priority[node] as number);
+    ready.push(node, pathLength[node] as number);
   };
 
-  const dispatch = () => {
-    while (ready.size > 0 && running.size < maxConcurrent && !stopReason) {
-      const node = ready.peek() as number;
-      const planned = nodes[node] as PlannedTask;
-      const amount = request.requestOf(planned);
-      if (!deps.pool.tryAcquire(amount)) return;
-      ready.pop();
-      start(node, planned, amount);
-    }
+  const source: DispatchSource = {
+    rank: PRIORITY_RANK[header.priority] ?? PRIORITY_RANK.normal,
+    headPathLength: () => (ready.size === 0 || running >= maxConcurrent || stopReason ? -1 : (pathLength[ready.peek() as number] as number)),
+    headAmount: () => amountOf(ready.peek() as number),
+    startHead: () => start(ready.pop() as number),
   };
 
-  const start = (node: number, planned: PlannedTask, amount: ResourceAmount) => {
+  const start = (node: number) => {
+    const planned = nodes[node] as PlannedTask;
     const attempt = (attempts[node] = (attempts[node] as number) + 1);
-    const controller = new AbortController();
-    running.set(node, { controller, request: amount });
+    running++;
     state[node] = 'running';
     let spec: AttemptSpec;
     try {
       spec = request.buildAttempt(planned, attempt);
     } catch (error) {
       // A template that cannot be rendered is the pipeline's fault: fail at once, no retry.
-      writer.emit({ type: 'task.started', task: planned.id, attempt, idempotency_key: `${request.executionId}:${planned.id}:${attempt}` });
-      finishAttempt(node, planned, attempt, { exitCode: null, signal: null, timedOut: false, cancelled: false, durationMs: 0, startError: (error as Error).message });
-      return;
+      writer.emit({ type: 'task.started', task: planned.id, attempt, idempotency_key: `${executionId}:${planned.id}:${attempt}` });
+      return finishAttempt(node, planned, attempt, undefined, startFailure((error as Error).message));
     }
-    const executor = deps.executorFor(spec.type);
-    const handle = executor.start(spec, {
-      signal: AbortSignal.any([controller.signal, abort.signal]),
-      onLine: (line) => deps.onOutput?.(planned.id, attempt, line),
-    });
-    writer.emit({ type: 'task.started', task: planned.id, attempt, pid: handle.pid, idempotency_key: `${request.executionId}:${planned.id}:${attempt}` });
-    void handle.result.then((result) => finishAttempt(node, planned, attempt, result));
+    if (deps.beforeAttempt) void prepareThenSpawn(deps.beforeAttempt, node, planned, attempt, spec);
+    else spawn(node, planned, attempt, spec);
   };
 
-  const finishAttempt = (node: number, planned: PlannedTask, attempt: number, result: AttemptResult) => {
-    const slot = running.get(node);
-    if (slot) {
-      running.delete(node);
-      deps.pool.release(slot.request);
+  const prepareThenSpawn = async (beforeAttempt: BeforeAttempt, node: number, planned: PlannedTask, attempt: number, spec: AttemptSpec) => {
+    const prepared = await beforeAttempt({ executionId, task: planned, attempt, spec }).catch((error: unknown) => ({ events: [] as EventBody[], failure: (error as Error).message }));
+    for (const event of prepared.events) writer.emit(event);
+    if (!stopReason && prepared.failure === undefined) return spawn(node, planned, attempt, spec);
+    running--;
+    deps.pool.release(amountOf(node));
+    if (stopReason) cancel(node, planned, stopReason.reason);
+    else fail(node, planned, attempt, { reason: prepared.failure as string }, spec);
+    dispatcher.dispatch();
+  };
+
+  const spawn = (node: number, planned: PlannedTask, attempt: number, spec: AttemptSpec) => {
+    let handle;
+    try {
+      handle = deps.executorFor(spec.type).start(spec, { signal: abort.signal, onLine: (line) => deps.onOutput?.(planned.id, attempt, line) });
+    } catch (error) {
+      writer.emit({ type: 'task.started', task: planned.id, attempt, idempotency_key: `${executionId}:${planned.id}:${attempt}` });
+      return finishAttempt(node, planned, attempt, spec, startFailure((error as Error).message));
     }
+    writer.emit({ type: 'task.started', task: planned.id, attempt, ...(handle.pid === undefined ? {} : { pid: handle.pid }), idempotency_key: `${executionId}:${planned.id}:${attempt}` });
+    void handle.result.then((result) => finishAttempt(node, planned, attempt, spec, result));
+  };
+
+  const finishAttempt = (node: number, planned: PlannedTask, attempt: number, spec: AttemptSpec | undefined, result: AttemptResult) => {
+    running--;
+    deps.pool.release(amountOf(node));
     writer.emit({ type: 'task.exited', task: planned.id, attempt, exit_code: result.exitCode, signal: result.signal, timed_out: result.timedOut, duration_ms: Math.round(result.durationMs), ...(result.resourceUsage ? { resource_usage: result.resourceUsage } : {}) });
-    if (result.exitCode === 0 && !result.cancelled && !result.startError) {
-      writer.emit({ type: 'task.succeeded', task: planned.id, attempt });
-      complete(node, 'succeeded');
+    if (result.exitCode === 0 && !result.cancelled && !result.startError && spec) {
+      if (deps.afterSuccess) void verifyThenSucceed(deps.afterSuccess, node, planned, attempt, spec);
+      else succeed(node, planned, attempt, spec);
     } else if (result.cancelled || stopReason) {
-      writer.emit({ type: 'task.cancelled', task: planned.id, reason: stopReason?.reason ?? 'cancelled' });
-      complete(node, 'skipped');
+      cancel(node, planned, stopReason?.reason ?? 'cancelled');
     } else {
       const policy = retries[node] as EffectiveRetry;
       const verdict = isRetryable(result, policy);
-      if (verdict.retry && attempt < policy.maxAttempts) {
-        const delay = retryDelayMs(policy, attempt, deps.random);
-        writer.emit({ type: 'task.retrying', task: planned.id, attempt, delay_ms: delay, reason: verdict.reason });
-        state[node] = 'delayed';
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (stopReason) return;
-          state[node] = 'queued';
-          ready.push(node, priority[node] as number);
-          dispatch();
-        }, delay);
-        timers.add(timer);
-      } else {
-        failed = true;
-        writer.emit({ type: 'task.failed', task: planned.id, attempt, reason: result.startError ?? verdict.reason });
-        complete(node, 'failed');
-      }
+      if (verdict.retry && attempt - (firstAttempt[node] as number) < policy.maxAttempts) scheduleRetry(node, planned, attempt, policy, verdict.reason);
+      else fail(node, planned, attempt, { reason: result.startError ?? verdict.reason }, spec);
     }
-    dispatch();
+    dispatcher.dispatch();
   };
 
-  /** Stops taking work, cancels what runs and what waits; the execution ends with this status. */
+  const verifyThenSucceed = async (afterSuccess: AfterSuccess, node: number, planned: PlannedTask, attempt: number, spec: AttemptSpec) => {
+    state[node] = 'finishing';
+    const verified = await afterSuccess({ executionId, task: planned, attempt, spec }).catch((error: unknown) => ({ events: [] as EventBody[], failure: { reason: (error as Error).message } }));
+    for (const event of verified.events) writer.emit(event);
+    // The attempt's work is done and checked: a stop that came meanwhile does not undo it.
+    if (verified.failure) fail(node, planned, attempt, verified.failure, spec);
+    else succeed(node, planned, attempt, spec);
+    dispatcher.dispatch();
+  };
+
+  const scheduleRetry = (node: number, planned: PlannedTask, attempt: number, policy: EffectiveRetry, reason: string) => {
+    const delay = retryDelayMs(policy, attempt - (firstAttempt[node] as number), deps.random);
+    writer.emit({ type: 'task.retrying', task: planned.id, attempt, delay_ms: delay, reason });
+    hooks.run([{ when: 'notifications.on_retry', hooks: pipeline.notifications?.on_retry }], { status: 'retrying', task: planned.id, attempt, reason });
+    state[node] = 'delayed';
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      state[node] = 'queued';
+      ready.push(node, pathLength[node] as number);
+      dispatcher.dispatch();
+    }, delay);
+    timers.add(timer);
+  };
+
+  /** A task's own hooks are part of finishing it: its successors wait for them, other tasks do not. */
+  const settle = (node: number, outcome: Outcome, hookRun: Promise<void> | undefined) => {
+    if (!hookRun) return complete(node, outcome);
+    state[node] = 'finishing';
+    void hookRun.then(() => {
+      complete(node, outcome);
+      dispatcher.dispatch();
+    });
+  };
+
+  const succeed = (node: number, planned: PlannedTask, attempt: number, spec: AttemptSpec) => {
+    writer.emit({ type: 'task.succeeded', task: planned.id, attempt });
+    const { on_success, post_hooks } = planned.task;
+    settle(node, 'succeeded', hooks.run([{ when: 'on_success', hooks: on_success }, { when: 'post_hooks', hooks: post_hooks }], { status: 'succeeded', task: planned.id, attempt }, planned, spec));
+  };
+
+  const fail = (node: number, planned: PlannedTask, attempt: number, failure: { reason: string; validation?: ValidationOutcome[] }, spec: AttemptSpec | undefined) => {
+    failed = true;
+    writer.emit({ type: 'task.failed', task: planned.id, attempt, reason: failure.reason, ...(failure.validation ? { validation: failure.validation } : {}) });
+    settle(node, 'failed', hooks.run([{ when: 'on_failure', hooks: planned.task.on_failure }], { status: 'failed', task: planned.id, attempt, reason: failure.reason }, planned, spec));
+  };
+
+  const cancel = (node: number, planned: PlannedTask, reason: string) => {
+    writer.emit({ type: 'task.cancelled', task: planned.id, reason });
+    complete(node, 'skipped');
+  };
+
+  /** Stops taking work, kills what runs, cancels what waits; the execution ends with this status. */
   const stop = (status: 'failed' | 'cancelled', reason: string) => {
     if (stopReason) return;
     stopReason = { status, reason };
     abort.abort(new Error(reason));
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
-    for (let node = 0; node < taskCount; node++) {
-      if (state[node] === 'queued' || state[node] === 'delayed') {
-        writer.emit({ type: 'task.cancelled', task: (nodes[node] as PlannedTask).id, reason });
-        complete(node, 'skipped');
-      }
-    }
-    // Queued entries are now done; drop them so dispatch cannot pick them.
+    // Drain the queue first so the cancellations below cannot re-enter it.
     while (ready.size > 0) ready.pop();
+    for (let node = 0; node < taskCount; node++) {
+      if (state[node] === 'queued' || state[node] === 'delayed') cancel(node, nodes[node] as PlannedTask, reason);
+    }
   };
 
   const onAbort = () => stop('cancelled', 'cancelled by signal');
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unregister = dispatcher.register(source);
   const executionTimer = request.timeoutSeconds !== undefined ? setTimeout(() => stop('failed', 'timeout'), request.timeoutSeconds * 1000) : undefined;
-
   try {
-    for (let node = 0; node < graph.nodeCount; node++) if (waitingOn[node] === 0) becomeReady(node);
+    if (signal?.aborted) stop('cancelled', 'cancelled by signal');
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    // Roots first, then act: completing one (skipped, already succeeded) may free nodes later in the list.
+    const roots: number[] = [];
+    for (let node = 0; node < graph.nodeCount; node++) if (waitingOn[node] === 0) roots.push(node);
+    for (const node of roots) becomeReady(node);
     if (graph.nodeCount === 0) resolveDone();
-    dispatch();
+    dispatcher.dispatch();
     await done;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (executionTimer) clearTimeout(executionTimer);
+    unregister();
   }
 
+  await hooks.settle();
   const status = stopReason?.status ?? (failed ? 'failed' : 'succeeded');
   const reason = stopReason?.reason ?? (failed ? 'a task failed' : undefined);
+  const notifications = status === 'succeeded' ? { when: 'notifications.on_success' as const, hooks: pipeline.notifications?.on_success } : { when: 'notifications.on_failure' as const, hooks: pipeline.notifications?.on_failure };
+  await hooks.run([notifications], { status, ...(reason ? { reason } : {}) });
   writer.emit({ type: 'execution.finished', status, ...(reason ? { reason } : {}) });
   await writer.flush();
-  return { executionId: request.executionId, status, ...(reason ? { reason } : {}) };
+  return { executionId, status, ...(reason ? { reason } : {}) };
 }
 
+function startFailure(message: string): AttemptResult {
+  return { exitCode: null, signal: null, timedOut: false, cancelled: false, durationMs: 0, startError: message };
+}

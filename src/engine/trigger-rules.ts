@@ -6,6 +6,9 @@ export interface UpstreamOutcome {
   total: number;
 }
 
+/** The skip reason of a task named in `--skip-tasks`; a resume keeps such tasks skipped. */
+export const SKIPPED_BY_USER = 'skipped by --skip-tasks';
+
 export type TriggerRule = 'all_success' | 'all_done' | 'one_failed' | 'none_failed';
 
 /** Airflow's trigger rules: whether a task whose upstream is all done runs or is skipped, and why. */
