@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 
 function finding(line: number, severity: Finding['severity'] = 'error'): Finding {
-  return { rule: 'schema/unknown-key', severity, message: `problem on line ${line}`, file: 'pipelines/etl.yaml', line, column: 3, endLine: line, endColumn: 9, help: 'Remove the key.' };
+  return { rule: 'structure/unknown-key', severity, message: `problem on line ${line}`, file: 'pipelines/etl.yaml', line, column: 3, endLine: line, endColumn: 9, help: 'Remove the key.' };
 }
 
 describe('check runs', () => {
@@ -67,7 +67,7 @@ describe('the test server', () => {
     const before = server.violations.length;
     await expect(octokit.rest.checks.create({ ...repository, name: 'x', head_sha: SHA, status: 'completed' })).rejects.toMatchObject({ status: 422 });
     await expect(octokit.request('POST /repos/{owner}/{repo}/no-such-thing', repository)).rejects.toMatchObject({ status: 422 });
-    await expect(octokit.request('POST /repos/{owner}/{repo}/check-runs', { ...repository, name: 'x', head_sha: 7 })).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.request('POST /repos/{owner}/{repo}/check-runs', { ...repository, name: 'x', head_sha: 7 as unknown as string })).rejects.toMatchObject({ status: 422 });
     expect(server.violations.slice(before).map((v) => v.message)).toEqual([
       'checks/create: a check run marked completed needs a conclusion',
       'POST /repos/octo-org/pipelines/no-such-thing is not an operation in GitHub\'s REST API description',
