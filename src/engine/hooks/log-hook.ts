@@ -14,7 +14,9 @@ export function runLogHook(call: HookCall): HookOutcome {
   const level = LEVELS[configured.toLowerCase()];
   if (!level) return { status: 'failed', message: `A \`log\` hook's \`config.level\` must be debug, info, warning or error, got \`${configured}\`; nothing was logged` };
   const template = configString(call, 'message');
-  const message = makeRedactor(call.secrets())(template ? call.render(template) : describeSummary(call));
+  const text = template ? call.render(template) : describeSummary(call);
+  // Only after rendering: the secrets the template pulled in are known from then on.
+  const message = makeRedactor(call.secrets())(text);
   call.options.log(level, message, {
     execution_id: call.input.executionId,
     when: call.input.when,
