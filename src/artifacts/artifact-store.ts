@@ -13,6 +13,8 @@ export interface StoredArtifact {
   uri: string;
   /** Set when `upload_to` copied it somewhere else too. */
   uploadedTo?: string;
+  /** Set when `upload_to` was given but not honoured (a remote store, a conflicting file): why, in words. */
+  uploadSkipped?: string;
 }
 
 export interface PutArtifactRequest {
@@ -23,7 +25,11 @@ export interface PutArtifactRequest {
   /** Absolute path of the file the task wrote. */
   sourcePath: string;
   type?: string;
-  /** A local directory or `file://` URL to copy the artifact to as well. */
+  /**
+   * A local directory or `file://` URL to copy the artifact to as well, as `<dir>/<path>`.
+   * Remote stores (`s3://`, `gs://`, …) are not supported: the artifact is kept locally and
+   * `uploadSkipped` says so.
+   */
   uploadTo?: string;
 }
 
