@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { validatePipelineCommand } from './commands/validate-pipeline.js';
+import { validateRepoCommand } from './commands/validate-repo.js';
 import { pipelineCreateCommand } from './commands/pipeline-create.js';
 import { pipelineExecuteCommand } from './commands/pipeline-execute.js';
 import { packageVersion } from './package-info.js';
@@ -15,7 +16,8 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('Validate pipelines before they run or merge.')
-    .addCommand(validatePipelineCommand());
+    .addCommand(validatePipelineCommand())
+    .addCommand(validateRepoCommand());
 
   program
     .command('pipeline')

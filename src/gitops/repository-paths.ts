@@ -1,0 +1,41 @@
+import { posix } from 'node:path';
+import { parsePipelineText } from '../spec/load-source.js';
+import { pipeline as pipelineSchema, type Pipeline } from '../spec/schema/pipeline.js';
+
+const PIPELINE_EXTENSION = /\.ya?ml$/i;
+
+/** Whether a repository path is a pipeline file under the pipelines directory. */
+export function isPipelinePath(path: string, pipelinesDir: string): boolean {
+  const dir = normalizeDir(pipelinesDir);
+  return PIPELINE_EXTENSION.test(path) && (dir === '' || path.startsWith(`${dir}/`));
+}
+
+/** `pipelines/` and `./pipelines` both mean `pipelines`; `.` and `` mean the whole tree. */
+export function normalizeDir(dir: string): string {
+  const normal = posix.normalize(dir.replace(/\\/g, '/')).replace(/\/+$/, '');
+  return normal === '.' ? '' : normal;
+}
+
+/**
+ * A path as a pipeline wrote it (`./scripts/a.py`) as the repository path Git knows
+ * (`scripts/a.py`); `undefined` when it leaves the repository.
+ */
+export function toRepositoryPath(path: string): string | undefined {
+  const normal = posix.normalize(path.replace(/\\/g, '/'));
+  if (normal.startsWith('/') || normal === '..' || normal.startsWith('../')) return undefined;
+  return normal.replace(/^\.\//, '');
+}
+
+/** A pipeline file's content as read from Git; `pipeline` only when it matches the schema. */
+export interface ParsedBlob {
+  path: string;
+  value: unknown;
+  pipeline?: Pipeline;
+}
+
+export function parsePipelineBlob(path: string, bytes: Buffer): ParsedBlob {
+  const loaded = parsePipelineText(path, bytes);
+  const value = loaded.source?.value;
+  const typed = pipelineSchema.safeParse(value);
+  return { path, value, pipeline: typed.success ? typed.data : undefined };
+}
