@@ -1,6 +1,8 @@
 import type { ExecutionPlan } from '../dag/execution-plan.js';
+import { formatDuration } from './console/describe-event.js';
+import type { DurationEstimate } from './console/estimate-duration.js';
 
-export function formatPlan(plan: ExecutionPlan): string {
+export function formatPlan(plan: ExecutionPlan, estimate?: DurationEstimate): string {
   const lines = [
     `Plan for ${plan.pipeline}: ${plan.stages} stage${plan.stages === 1 ? '' : 's'}, ${plan.tasks} task${plan.tasks === 1 ? '' : 's'}, ${plan.waves.length} wave${plan.waves.length === 1 ? '' : 's'}` +
       ` (${plan.parallel ? 'ordered by dependencies only' : 'stages in order'}${plan.maxConcurrent ? `, at most ${plan.maxConcurrent} at once` : ''})`,
@@ -15,5 +17,11 @@ export function formatPlan(plan: ExecutionPlan): string {
       lines.push(`  ${step.id.padEnd(width)}  ${step.type.padEnd(19)} ${(resources || '-').padEnd(20)} ${step.timeout !== undefined ? `timeout ${step.timeout}` : 'no timeout'}${step.skipped ? '  (skipped)' : ''}`);
     }
   });
+  lines.push(
+    '',
+    estimate
+      ? `Estimated duration: ${formatDuration(estimate.seconds)} (median of the last ${estimate.runs} succeeded execution${estimate.runs === 1 ? '' : 's'})`
+      : `Estimated duration: unknown (no succeeded execution of ${plan.pipeline} in the state store yet)`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -1,43 +1,95 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { UsageError } from '../../errors.js';
+import { resolveConfig } from '../../config/resolve-config.js';
 import { planExecution } from '../../dag/execution-plan.js';
+import { openStateStore } from '../../state/open-store.js';
 import { validateFiles } from '../../validate/validate-files.js';
 import { formatHuman } from '../../validate/report/human.js';
-import { commaList } from '../options.js';
+import { estimateDuration } from '../console/estimate-duration.js';
+import type { LogFormat } from '../console/root-logger.js';
+import { commaList, positiveInteger } from '../options.js';
 import { useColor } from '../output.js';
 import { formatPlan } from '../format-plan.js';
+import { durationSeconds, envPair, logicalDate } from './pipeline-execute-inputs.js';
+import { runPipeline } from './pipeline-execute-run.js';
 
-interface ExecuteFlags {
+export interface ExecuteFlags {
   pipeline: string;
-  dryRun?: boolean;
-  skipTasks?: string[];
-  format: 'text' | 'json';
   repo?: string;
+  workdir?: string;
+  state?: 'file' | 'redis';
+  redisUrl?: string;
+  vars?: string;
+  env?: Record<string, string>;
+  secretsFile?: string;
+  dryRun?: boolean;
+  timeout?: number;
+  priority: 'low' | 'normal' | 'high' | 'critical';
+  traceId?: string;
+  logFormat?: LogFormat;
+  skipTasks?: string[];
+  resume?: string;
+  parallel?: number;
+  ds?: string;
+  format: 'text' | 'json';
 }
 
 export function pipelineExecuteCommand(): Command {
   return new Command('execute')
-    .description('Validate a pipeline and run it (with --dry-run: print the plan of waves instead).')
+    .description('Validate a pipeline and run it; with --dry-run, print the plan of waves instead.')
     .requiredOption('-p, --pipeline <file>', 'the pipeline file')
-    .option('--dry-run', 'validate, then print what would run together, with resources and timeouts')
-    .option('--skip-tasks <list>', 'comma-separated tasks to leave out (`task` or `stage.task`)', commaList)
-    .option('--repo <dir>', 'repository root that relative paths resolve against')
-    .addOption(new Option('--format <format>', 'plan format').choices(['text', 'json']).default('text'))
+    .option('--repo <dir>', 'repository root: relative paths resolve against it and tasks run from it')
+    .option('--vars <file>', 'variable overrides: a YAML or JSON mapping')
+    .option('--env <key=value>', 'override a variable and set `{{ env.KEY }}` (repeatable)', envPair)
+    .option('--secrets-file <file>', 'values for `{{ secrets.NAME }}`: a YAML mapping or KEY=VALUE lines (also ORCHESTRATE_SECRET_<NAME>)')
+    .option('--dry-run', 'validate, then print what would run together, with resources, timeouts and an estimated duration')
+    .option('--timeout <duration>', 'cancel the execution after this long (2h, 30m); it ends failed with reason timeout', durationSeconds)
+    .addOption(new Option('--priority <level>', 'dispatch priority').choices(['low', 'normal', 'high', 'critical']).default('normal'))
+    .option('--trace-id <id>', 'trace id recorded with the execution (default: a new UUID)')
+    .addOption(new Option('--log-format <format>', 'console output (default: text, coloured on a terminal)').choices(['json', 'text', 'colored']))
+    .option('--skip-tasks <list>', 'comma-separated tasks to record as skipped (`task` or `stage.task`)', commaList)
+    .option('--resume <id>', 'continue an execution whose process died: succeeded tasks are not run again')
+    .option('--parallel <n>', 'run at most N tasks at once (under the pipeline\'s max_concurrent)', positiveInteger)
+    .option('--ds <date>', 'logical date YYYY-MM-DD (default: today, UTC)', logicalDate)
+    .option('--workdir <dir>', 'work directory for state, logs, artifacts and outputs (ORCHESTRATION_WORKDIR; default .orchestration)')
+    .addOption(new Option('--state <backend>', 'state store (default: file, or redis when REDIS_URL is set)').choices(['file', 'redis']))
+    .option('--redis-url <url>', 'Redis URL for --state redis (REDIS_URL)')
+    .addOption(new Option('--format <format>', 'plan format for --dry-run').choices(['text', 'json']).default('text'))
     .addHelpText('after', `
-Example:
-  orchestrate pipeline execute --pipeline pipelines-example/pipelines/daily_sales_etl.yaml --dry-run`)
-    .action(async (flags: ExecuteFlags) => {
-      if (!flags.dryRun) {
-        throw new UsageError('Running tasks needs the execution engine, which this build does not include yet; use --dry-run to validate and see the plan');
-      }
-      const report = await validateFiles({ paths: [flags.pipeline], strict: false, root: flags.repo });
-      const pipeline = report.files[0]?.pipeline;
-      if (!report.valid || !pipeline) {
-        process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
-        process.exitCode = 1;
-        return;
-      }
-      const plan = planExecution(pipeline, { skip: new Set(flags.skipTasks ?? []) });
-      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
-    });
+Exit codes: 0 succeeded, 1 invalid pipeline or failed execution, 2 usage error,
+130/143 cancelled by SIGINT/SIGTERM (a second SIGINT kills the tasks at once).
+
+Examples:
+  orchestrate pipeline execute --repo pipelines-example --pipeline pipelines-example/pipelines/daily_sales_etl.yaml
+  orchestrate pipeline execute --pipeline pipelines/etl.yaml --vars overrides.json --env BATCH_SIZE=500 --timeout 3h --priority high
+  orchestrate pipeline execute --pipeline pipelines/etl.yaml --resume 3f0c…  # after a crash
+  orchestrate pipeline execute --pipeline pipelines/etl.yaml --dry-run`)
+    .action(async (flags: ExecuteFlags) => executePipeline(flags));
+}
+
+async function executePipeline(flags: ExecuteFlags): Promise<void> {
+  const { config } = resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl, ...(flags.dryRun ? { dry_run: true } : {}) } });
+  const report = await validateFiles({ paths: [flags.pipeline], strict: false, root: flags.repo });
+  const file = report.files[0];
+  const pipeline = file?.pipeline;
+  if (report.findings.length > 0 || !pipeline) process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
+  if (!report.valid || !file || !pipeline) {
+    process.exitCode = 1;
+    return;
+  }
+  if (!config.dry_run) {
+    process.exitCode = await runPipeline({ flags, config, root: report.root, file: file.file, uri: file.uri, pipeline });
+    return;
+  }
+  const plan = planExecution(pipeline, { skip: new Set(flags.skipTasks ?? []) });
+  const estimate = await historyEstimate(config, pipeline.name);
+  process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...plan, estimated_duration_seconds: estimate?.seconds ?? null }, null, 2)}\n` : formatPlan(plan, estimate));
+}
+
+/** A dry run only reads history that exists: it never creates a work directory. */
+async function historyEstimate(config: ReturnType<typeof resolveConfig>['config'], pipeline: string) {
+  if (config['state.backend'] === 'file' && !existsSync(join(config.workdir, 'state'))) return undefined;
+  await using store = await openStateStore({ backend: config['state.backend'], workdir: config.workdir, redisUrl: config['state.redis_url'], keyPrefix: config['state.key_prefix'], ttlDays: config['state.ttl_days'] });
+  return estimateDuration(store, pipeline);
 }

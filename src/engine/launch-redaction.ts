@@ -1,0 +1,52 @@
+import { makeRedactor } from '../executors/redact.js';
+import type { NewEvent } from '../state/events.js';
+import type { StateStore } from '../state/state-store.js';
+
+/**
+ * A redactor over a set of secrets that grows while the execution runs (secrets are collected as
+ * templates render them); it is rebuilt only when the set has grown.
+ */
+export function makeGrowingRedactor(secrets: ReadonlySet<string>): (text: string) => string {
+  let size = -1;
+  let redact: (text: string) => string = (text) => text;
+  return (text) => {
+    if (secrets.size !== size) {
+      size = secrets.size;
+      redact = makeRedactor([...secrets]);
+    }
+    return redact(text);
+  };
+}
+
+/** Masks every string of an event, at any depth; numbers, booleans and keys are left alone. */
+export function redactEvent<T extends NewEvent>(event: T, redact: (text: string) => string): T {
+  return redactValue(event, redact) as T;
+}
+
+function redactValue(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactValue(inner, redact)]));
+  }
+  return value;
+}
+
+/**
+ * The store as the engine sees it during a launch: every appended event passes through the
+ * redactor first, so a secret that slipped into a failure reason or a hook message never
+ * reaches the ledger (nor the archives and views built from it).
+ */
+export function redactingStore(store: StateStore, redact: (text: string) => string): StateStore {
+  return {
+    append: (request) => store.append({ ...request, events: request.events.map((event) => redactEvent(event, redact)) }),
+    read: (executionId, options) => store.read(executionId, options),
+    list: (request) => store.list(request),
+    watch: (options) => store.watch(options),
+    remove: (executionId) => store.remove(executionId),
+    acquireLease: (request) => store.acquireLease(request),
+    releaseLease: (request) => store.releaseLease(request),
+    // The caller owns the store and disposes it; a launch never closes it.
+    [Symbol.asyncDispose]: async () => {},
+  };
+}
