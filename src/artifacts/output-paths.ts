@@ -11,7 +11,7 @@ export type ResolvedOutput = { ok: true; file: string } | { ok: false; reason: s
  */
 export async function resolveInside(outputDir: string, path: string): Promise<ResolvedOutput> {
   if (isAbsolute(path)) {
-    return { ok: false, reason: `\`${path}\` is absolute; artifact paths are relative to the execution's output directory ($OUTPUT_DIR)` };
+    return { ok: false, reason: `\`${path}\` is absolute, but artifact paths are relative to the execution's output directory ($OUTPUT_DIR)` };
   }
   const file = resolve(outputDir, path);
   if (!isWithin(outputDir, file) || file === resolve(outputDir)) {

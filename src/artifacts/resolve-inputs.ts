@@ -51,7 +51,7 @@ export async function resolveInputs(options: ResolveInputsOptions, input: Before
 
 async function placeInput(store: ArtifactStore, ref: InputRef, executionId: string, outputDir: string, stored: StoredArtifact[]): Promise<string | undefined> {
   const scheme = remoteSchemeOf(ref.path);
-  if (scheme) return `input \`${ref.path}\` is in a ${scheme}:// store, which is not supported yet; produce it in an earlier task, or name an artifact of another execution with \`execution:\``;
+  if (scheme) return `input \`${ref.path}\` is in a ${scheme}:// store, which is not supported yet: produce it in an earlier task, or name an artifact of another execution with \`execution:\``;
   const fromOther = ref.execution !== undefined && ref.execution !== executionId;
   const where = fromOther ? `execution ${ref.execution}` : `the earlier tasks of execution ${executionId}`;
   const matches = stored.filter((artifact) => artifact.path === ref.path && (ref.task === undefined || isTask(artifact.task, ref.task)));
@@ -60,7 +60,7 @@ async function placeInput(store: ArtifactStore, ref: InputRef, executionId: stri
     const known = stored.map((candidate) => `${candidate.task}:${candidate.path}`);
     const from = ref.task ? ` from task ${ref.task}` : '';
     return `input \`${ref.path}\`${from} is not among the artifacts stored by ${where} (${known.length === 0 ? 'it stored none' : `stored: ${known.join(', ')}`})` +
-      (fromOther ? '' : '; declare it in the producing task\'s output_artifacts and depend on that task');
+      (fromOther ? '' : ': declare it in the producing task\'s output_artifacts and depend on that task');
   }
   const resolved = await resolveInside(outputDir, ref.path);
   if (!resolved.ok) return `input ${resolved.reason}`;

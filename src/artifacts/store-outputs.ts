@@ -52,7 +52,7 @@ export async function storeOutputs(options: StoreOutputsOptions, input: AfterSuc
     }
     const stats = await stat(resolved.file).catch(() => undefined);
     if (!stats) problems.push(`declared output \`${path}\` was not written: expected ${resolved.file}`);
-    else if (!stats.isFile()) problems.push(`declared output \`${path}\` is not a regular file (${resolved.file}); declare the files inside it`);
+    else if (!stats.isFile()) problems.push(`declared output \`${path}\` is not a regular file (${resolved.file}): declare the files inside it`);
     else outputs.push({ path, file: resolved.file, type: output.type ?? 'file', uploadTo });
   }
   if (problems.length > 0) return { events: [], failure: { reason: `Task ${input.task.id} exited 0 but ${problems.join('; ')}` } };
