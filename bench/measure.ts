@@ -53,3 +53,10 @@ export function logLogSlope(points: readonly { size: number; ms: number }[]): nu
   });
   return covariance / variance;
 }
+
+/** Nearest-rank percentile (p in 0–100) of unsorted values: p50 and p99 of the engine's step gaps. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}

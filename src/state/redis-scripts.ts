@@ -3,16 +3,25 @@
  * (`SCRIPT LOAD`) and called by `EVALSHA` through ioredis `defineCommand`.
  */
 
+/** Most event lines in one feed entry. */
+const FEED_LINES = 1_000;
+
 /**
  * Compare-and-set append. Numbers every line (`{"seq":N,` + the client-encoded rest), adds it
- * to the execution's stream with id `N-0`, adds the batch to the feed stream `watch` follows,
+ * to the execution's stream with id `N-0`, adds the batch to the feed stream `watch` follows
+ * (in entries of at most `FEED_LINES` lines, so one huge batch never makes one huge entry),
  * updates the summary hash and the index sorted sets, and refreshes the TTL of every key it
  * touches, or changes nothing when the last seq is not `expectedSeq`.
+ *
+ * The lines come as one argument joined by newlines (an encoded line never holds a raw
+ * newline: JSON escapes it), so the call has the same few arguments for 1 event or 400,000;
+ * one argument per line overflowed the client's call stack on a 100k-task execution.
  *
  * KEYS: 1 stream, 2 summary hash, 3 created index, 4 pipeline index, 5 feed,
  *       6..10 status indexes (pending, running, succeeded, failed, cancelled).
  * ARGV: 1 expectedSeq or '', 2 ttl ms, 3 execution id, 4 created ms or '', 5 status index (1..5)
- *       or '', 6 feed max length, 7 number of summary field pairs, then the pairs, then lines.
+ *       or '', 6 feed max length, 7 number of summary field pairs, then the pairs, then the
+ *       lines joined by '\n' ('' for none).
  * Returns {1, lastSeq} or {0, actualLastSeq} on conflict.
  */
 export const APPEND_SCRIPT = `
@@ -23,19 +32,35 @@ end
 local ttl = ARGV[2]
 local id = ARGV[3]
 local npairs = tonumber(ARGV[7])
-local seq = len
-local lines = {}
-for i = 8 + 2 * npairs, #ARGV do
-  seq = seq + 1
-  local line = '{"seq":' .. string.format('%d', seq) .. ',' .. ARGV[i]
-  redis.call('XADD', KEYS[1], string.format('%d', seq) .. '-0', 'e', line)
-  lines[#lines + 1] = line
-end
-if #lines == 0 then
+local body = ARGV[8 + 2 * npairs]
+if body == '' then
   return {1, len}
 end
+local seq = len
+local feed = {}
+local function flushFeed()
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'x', id, 'e', table.concat(feed, '\\n'))
+  feed = {}
+end
+local from = 1
+while true do
+  local stop = string.find(body, '\\n', from, true)
+  seq = seq + 1
+  local line = '{"seq":' .. string.format('%d', seq) .. ',' .. string.sub(body, from, (stop or 0) - 1)
+  redis.call('XADD', KEYS[1], string.format('%d', seq) .. '-0', 'e', line)
+  feed[#feed + 1] = line
+  if #feed == ${FEED_LINES} then
+    flushFeed()
+  end
+  if not stop then
+    break
+  end
+  from = stop + 1
+end
+if #feed > 0 then
+  flushFeed()
+end
 redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'x', id, 'e', table.concat(lines, '\\n'))
 redis.call('PEXPIRE', KEYS[5], ttl)
 local created = ARGV[4] ~= ''
 if npairs > 0 and (created or redis.call('EXISTS', KEYS[2]) == 1) then

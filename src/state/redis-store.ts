@@ -17,7 +17,7 @@ export interface RedisStateStoreOptions {
   keyPrefix?: string;
   /** Every key of an execution expires this long after its last append. @defaultValue 90 */
   ttlDays?: number;
-  /** Batches kept in the feed stream that `watch` follows. @defaultValue 10_000 */
+  /** Entries kept in the feed stream that `watch` follows; each holds up to 1,000 events of one append. @defaultValue 10_000 */
   feedMaxLength?: number;
 }
 
@@ -116,7 +116,7 @@ export class RedisStateStore implements StateStore {
       String(this.options.feedMaxLength ?? 10_000),
       String(fields.length / 2),
       ...fields,
-      ...lines,
+      lines.join('\n'),
     ];
     const [ok, lastSeq] = await this.call('append to the ledger of', () => this.redis.ledgerAppend(...keys, ...args));
     if (ok !== 1) throw new ConflictError(executionId, request.expectedSeq as number, lastSeq);

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import type { Redis } from 'ioredis';
+import type { LocalExecutor } from '../../src/executors/local-executor.js';
+import { percentile } from '../measure.js';
+
+/**
+ * The floors every engine figure is divided by, measured in the same run: what starting a
+ * process and talking to Redis cost on this machine before the engine adds anything.
+ */
+
+export interface LatencyFloor {
+  p50Ms: number;
+  p99Ms: number;
+  samples: number;
+}
+
+/**
+ * Spawns `/bin/true` and waits for its exit, with the options the local process runner uses
+ * (own process group, stdout and stderr piped), so the floor pays what every task pays.
+ */
+export function spawnTrue(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/true', [], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.once('error', reject);
+    child.once('exit', () => resolve());
+  });
+}
+
+/** Sequential spawn+exit of `/bin/true`: one process at a time, like the steps of a chain. */
+export async function measureSpawnLatency(count: number, warmup = 20): Promise<LatencyFloor> {
+  for (let index = 0; index < warmup; index++) await spawnTrue();
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const start = performance.now();
+    await spawnTrue();
+    samples.push(performance.now() - start);
+  }
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: count };
+}
+
+/** Processes per second with `concurrency` of them in flight at all times, as a fan-out runs them. */
+export async function measureSpawnThroughput(count: number, concurrency: number): Promise<{ perSecond: number; wallMs: number }> {
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      await spawnTrue();
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const wallMs = performance.now() - start;
+  return { perSecond: (count / wallMs) * 1000, wallMs };
+}
+
+/** PING round trips one after another on the client given (the store's own connection). */
+export async function measureRedisPing(redis: Redis, count: number, warmup = 50): Promise<LatencyFloor> {
+  for (let index = 0; index < warmup; index++) await redis.ping();
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const start = performance.now();
+    await redis.ping();
+    samples.push(performance.now() - start);
+  }
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: count };
+}
+
+/**
+ * Sequential `sh -c true` attempts through the local executor alone (no engine, no store):
+ * what the executor adds to a bare spawn (its cgroup, its `/proc` sampling, its pipes).
+ */
+export async function measureExecutorLatency(executor: LocalExecutor, cwd: string, count: number, warmup = 10): Promise<LatencyFloor> {
+  const signal = new AbortController().signal;
+  const attempt = (index: number) =>
+    executor.start({ executionId: 'bench', taskId: `floor.t${index}`, attempt: 1, type: 'shell', command: ['sh', '-c', 'true'], env: {}, cwd, secrets: [] }, { signal, onLine: () => undefined }).result;
+  for (let index = 0; index < warmup; index++) await attempt(index);
+  const samples: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const start = performance.now();
+    const result = await attempt(index);
+    if (result.exitCode !== 0) throw new Error(`\`sh -c true\` failed through the local executor: ${result.startError ?? `exit ${String(result.exitCode)}`}`);
+    samples.push(performance.now() - start);
+  }
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: count };
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { LocalExecutor } from '../../src/executors/local-executor.js';
+import { openRedisStateStore } from '../../src/state/redis-store.js';
+import type { BenchSuite, Table, TargetResult } from '../suite.js';
+import { measureExecutorLatency, measureRedisPing, measureSpawnLatency, measureSpawnThroughput } from './floors.js';
+import { startBenchRedis } from './redis-server.js';
+import { reportScaling, runScaling } from './scaling.js';
+import { fileStoreUnderTest, redisStoreUnderTest, runMedian, runScenario, type StoreUnderTest, type Workspace } from './scenarios.js';
+
+/**
+ * The engine against its floors (issue 3 §7): B1 a chain of `true` tasks (step-to-step
+ * overhead), B2 a fan-out at concurrency 2 (throughput), B5 large `noop` DAGs (scaling).
+ * Every figure is read against a floor measured in this same run.
+ */
+const CHAIN = 200;
+const FAN_OUT = 2_000;
+const CONCURRENCY = 2;
+const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+const times = (value: number) => `${value.toFixed(2)}×`;
+
+export const engineSuite: BenchSuite = {
+  name: 'engine',
+  description: '`runExecution` with the local executor and each store, against bare spawns and Redis round trips',
+  async run(log, { quick }) {
+    // BENCH_STATE_DIR puts the file store on another disk (the default temp dir is where it runs by default).
+    const root = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'orchestrate-engine-bench-'));
+    const workspace: Workspace = { root, executor: new LocalExecutor() };
+    await using redis = await startBenchRedis();
+    await using redisStore = await openRedisStateStore({ url: redis.url, keyPrefix: `bench:${process.pid}:${Date.now()}:`, ttlDays: 1 });
+    // The store owns its client; the benchmark borrows it so the floor is the same connection the appends use.
+    const client = (redisStore as unknown as { redis: Redis }).redis;
+    const stores: StoreUnderTest[] = [fileStoreUnderTest(root), redisStoreUnderTest(redisStore, client)];
+    const notes = [`file store on ${fileSystemOf(root)} (${root}); Redis: ${redis.origin}`];
+    try {
+      log('engine: floors');
+      const spawn = await measureSpawnLatency(quick ? 300 : 1_000);
+      const spawnRate = await measureSpawnThroughput(FAN_OUT, CONCURRENCY);
+      const ping = await measureRedisPing(client, 2_000);
+      const executorFloor = await measureExecutorLatency(workspace.executor, root, quick ? 100 : 300);
+      const floor = spawn.p50Ms + 2 * ping.p50Ms;
+      const floors: Table = {
+        title: 'Floors, measured in this run',
+        columns: ['floor', 'p50 ms', 'p99 ms', 'other'],
+        rows: [
+          [`spawn+exit \`/bin/true\`, sequential (${spawn.samples})`, ms(spawn.p50Ms), ms(spawn.p99Ms), ''],
+          [`spawn throughput, concurrency ${CONCURRENCY} (${FAN_OUT})`, '', '', `${spawnRate.perSecond.toFixed(0)} /s`],
+          [`Redis PING, the store's client (${ping.samples})`, ms(ping.p50Ms), ms(ping.p99Ms), ''],
+          [`\`sh -c true\` through the local executor alone (${executorFloor.samples})`, ms(executorFloor.p50Ms), ms(executorFloor.p99Ms), `${times(executorFloor.p50Ms / spawn.p50Ms)} spawn`],
+          ['B1 floor = spawn p50 + 2 Redis p50', ms(floor), '', ''],
+        ],
+      };
+      const targets: TargetResult[] = [];
+
+      const chainRows: string[][] = [];
+      for (const target of stores) {
+        log(`engine: B1 chain of ${CHAIN} \`true\` tasks, ${target.name} store`);
+        const run = await runScenario({ shape: 'chain', tasks: CHAIN, kind: 'true' }, target, workspace, { stampResults: true });
+        const gaps = run.gaps!;
+        const overhead = gaps.exitedToStarted;
+        chainRows.push([
+          target.name,
+          ms(overhead.p50Ms),
+          ms(overhead.p99Ms),
+          times(overhead.p50Ms / floor),
+          gaps.resultToStarted ? `${ms(gaps.resultToStarted.p50Ms)} / ${ms(gaps.resultToStarted.p99Ms)}` : '',
+          gaps.startCall ? `${ms(gaps.startCall.p50Ms)} / ${ms(gaps.startCall.p99Ms)}` : '',
+          ms(gaps.startedToStarted.p50Ms),
+          times(gaps.startedToStarted.p50Ms / spawn.p50Ms),
+          times(gaps.startedToStarted.p50Ms / executorFloor.p50Ms),
+        ]);
+        targets.push(
+          { target: `B1 ${target.name}: step overhead p50 ≤ 1.5× floor (${ms(1.5 * floor)} ms)`, measured: `${ms(overhead.p50Ms)} ms`, pass: overhead.p50Ms <= 1.5 * floor },
+          { target: `B1 ${target.name}: step overhead p50 ≤ 5 ms`, measured: `${ms(overhead.p50Ms)} ms`, pass: overhead.p50Ms <= 5 },
+          { target: `B1 ${target.name}: step overhead p99 ≤ 3× floor (${ms(3 * floor)} ms)`, measured: `${ms(overhead.p99Ms)} ms`, pass: overhead.p99Ms <= 3 * floor },
+        );
+      }
+      const chain: Table = {
+        title: `B1: chain of ${CHAIN} \`true\` shell tasks, step to step (ms)`,
+        columns: ['store', 'exited→started p50', 'p99', '× floor', 'result→started p50 / p99', 'of which executor.start() p50 / p99', 'started→started p50', '× spawn', '× executor alone'],
+        rows: chainRows,
+      };
+
+      const fanRows: string[][] = [];
+      for (const target of stores) {
+        for (const kind of ['true', 'noop'] as const) {
+          log(`engine: B2 fan-out of ${FAN_OUT} \`${kind}\` tasks at concurrency ${CONCURRENCY}, ${target.name} store`);
+          const run = await runMedian({ shape: 'wide', tasks: FAN_OUT, kind, maxConcurrent: CONCURRENCY }, target, workspace, kind === 'noop' ? 5 : 1);
+          const perSecond = (FAN_OUT / run.wallMs) * 1000;
+          const perTask = run.commands === undefined ? undefined : run.commands / FAN_OUT;
+          fanRows.push([`${target.name}, \`${kind}\``, perSecond.toFixed(0), kind === 'true' ? times(perSecond / spawnRate.perSecond) : '', String(run.appends), (run.events / run.appends).toFixed(1), perTask === undefined ? '' : perTask.toFixed(3)]);
+          if (kind === 'true') targets.push({ target: `B2 ${target.name}: \`true\` tasks/s ≥ 0.7× spawn throughput`, measured: times(perSecond / spawnRate.perSecond), pass: perSecond >= 0.7 * spawnRate.perSecond });
+          if (kind === 'noop' && target.name === 'file') targets.push({ target: 'B2 file: `noop` ≥ 20,000 tasks/s', measured: `${perSecond.toFixed(0)} /s`, pass: perSecond >= 20_000 });
+          if (perTask !== undefined) targets.push({ target: `B2 redis, \`${kind}\`: round trips per task ≤ 2`, measured: perTask.toFixed(3), pass: perTask <= 2 });
+        }
+      }
+      const fanOut: Table = {
+        title: `B2: fan-out of ${FAN_OUT} tasks, max_concurrent ${CONCURRENCY}`,
+        columns: ['store, task', 'tasks/s', '× spawn throughput', 'appends', 'events/append', 'Redis commands/task'],
+        rows: fanRows,
+      };
+
+      const scaling = await runScaling(stores[0] as StoreUnderTest, workspace, { quick, log });
+      const scaled = reportScaling(scaling);
+      targets.push(...scaled.targets);
+      notes.push(
+        'exited→started: `task.exited` of one step to `task.started` of the next, from the ledger; `task.exited` is stamped when the engine learns of the exit.',
+        'result→started: from the moment the executor\'s result promise settled (stamped by a wrapper on the same clock); the executor does not expose the instant the process exited, so the time between the exit and the result (reaping the group, draining pipes) is only visible in started→started against the floors.',
+        'B2 noop: median of 5 runs; Redis commands are counted on the store\'s own client (every append is one EVALSHA, so commands = round trips).',
+      );
+      return { tables: [floors, chain, fanOut, ...scaled.tables], targets, notes };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+};
+
+function fileSystemOf(path: string): string {
+  const names: Record<number, string> = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x794c7630: 'overlayfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs' };
+  const type = statfsSync(path).type;
+  return names[type] ?? `file system 0x${type.toString(16)}`;
+}
