@@ -55,10 +55,10 @@ describe('hook lists', () => {
     ]);
 
     expect(events.map(({ hook_type, status, message }) => [hook_type, status, message])).toEqual([
-      ['email', 'unsupported', '`email` hooks: sending email is not supported yet; use a `notify` webhook or a `shell` hook; nothing was sent'],
-      ['pagerduty', 'unsupported', '`pagerduty` hooks: PagerDuty is not supported yet; use a `notify` webhook to its Events API; nothing was sent'],
-      ['reject', 'unsupported', '`reject` hooks: rejecting a model is not supported yet; nothing was changed'],
-      ['promote', 'unsupported', '`promote` hooks: promoting a model is not supported yet; nothing was changed'],
+      ['email', 'unsupported', 'sending email is not supported yet; use a `notify` webhook or a `shell` hook; nothing was sent'],
+      ['pagerduty', 'unsupported', 'PagerDuty is not supported yet; use a `notify` webhook to its Events API; nothing was sent'],
+      ['reject', 'unsupported', 'rejecting a model is not supported yet; nothing was changed'],
+      ['promote', 'unsupported', 'promoting a model is not supported yet; nothing was changed'],
     ]);
   });
 

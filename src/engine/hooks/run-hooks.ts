@@ -45,7 +45,7 @@ export function createHookRunner(options: HookRunnerOptions): RunHooks {
       case 'log':
         return runLogHook(call);
       default:
-        return { status: 'unsupported', message: `\`${String(type)}\` hooks: ${UNSUPPORTED[type] ?? 'not supported yet; nothing was done'}` };
+        return { status: 'unsupported', message: UNSUPPORTED[type] ?? `\`${String(type)}\` hooks are not supported yet; nothing was done` };
     }
   };
 
