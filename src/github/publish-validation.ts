@@ -1,0 +1,64 @@
+import type { Octokit } from '@octokit/rest';
+import { findingsToAnnotations } from './annotations.js';
+import { completeCheckRun, createCheckRun, type CheckConclusion } from './check-runs.js';
+import { setCommitStatus } from './commit-status.js';
+import type { RepositoryRef } from './github-client.js';
+import { describeCounts } from './markdown-summary.js';
+import { composeComment, upsertPullRequestComment } from './pull-request-comment.js';
+import type { ChangeValidation } from './validate-changes.js';
+
+export const CHECK_CONTEXT = 'orchestrate/validate';
+
+export interface PublishTarget {
+  repository: RepositoryRef;
+  headSha: string;
+  /** The PR to comment on; without one there is no comment. */
+  pullNumber?: number;
+}
+
+export interface PublishOptions {
+  /** @defaultValue true */
+  comment?: boolean;
+  /** Also set the commit status `orchestrate/validate` (the controller does; the action has its check run). @defaultValue false */
+  status?: boolean;
+  /** Where the whole report is when the comment must be cut, e.g. "the SARIF file `results.sarif`". */
+  fullReport: string;
+  /** Root that annotation paths are made relative to. */
+  repositoryRoot: string;
+}
+
+export interface PublishResult {
+  conclusion: CheckConclusion;
+  checkRunId: number;
+  commentId?: number;
+}
+
+/**
+ * Runs `validate` inside a check run: the run shows as in progress at once and always completes
+ * with a conclusion, `failure` when validation finds errors or cannot run at all. Then the one
+ * PR comment and, when asked, the commit status.
+ */
+export async function publishValidation(octokit: Octokit, target: PublishTarget, validate: () => Promise<ChangeValidation>, options: PublishOptions): Promise<PublishResult & { validation: ChangeValidation }> {
+  const { repository, headSha } = target;
+  const checkRunId = await createCheckRun(octokit, repository, headSha);
+  let validation: ChangeValidation;
+  try {
+    validation = await validate();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await completeCheckRun(octokit, repository, checkRunId, { conclusion: 'failure', title: 'Validation could not run', summary: `Validation could not run:\n\n\`\`\`\n${message}\n\`\`\``, annotations: [] });
+    if (options.status) await setCommitStatus(octokit, repository, headSha, { state: 'error', context: CHECK_CONTEXT, description: `Validation could not run: ${message}` });
+    throw error;
+  }
+  const { report, markdown } = validation;
+  const conclusion: CheckConclusion = report.counts.errors > 0 ? 'failure' : 'success';
+  const headline = describeCounts(report);
+  const annotations = findingsToAnnotations(report.findings, { validatedRoot: report.root, repositoryRoot: options.repositoryRoot });
+  await completeCheckRun(octokit, repository, checkRunId, { conclusion, title: headline, summary: markdown, annotations });
+  let commentId: number | undefined;
+  if (target.pullNumber !== undefined && options.comment !== false) {
+    commentId = (await upsertPullRequestComment(octokit, repository, target.pullNumber, composeComment(markdown, options.fullReport))).id;
+  }
+  if (options.status) await setCommitStatus(octokit, repository, headSha, { state: conclusion, context: CHECK_CONTEXT, description: headline });
+  return { conclusion, checkRunId, commentId, validation };
+}
