@@ -39,8 +39,8 @@ export function buildAttempt(context: AttemptContext, planned: PlannedTask, atte
     // At-least-once: a task that may run twice can use this to make its side effects idempotent.
     IDEMPOTENCY_KEY: `${context.executionId}:${planned.id}:${attempt}`,
   });
-  const timeout = task.timeout ?? context.pipeline.config?.timeout;
-  const parsedTimeout = timeout === undefined ? undefined : parseDuration(timeout);
+  // `config.timeout` bounds the whole execution (the engine's timer), not each task.
+  const parsedTimeout = task.timeout === undefined ? undefined : parseDuration(task.timeout);
   const resources = effectiveResources(context.pipeline, planned.stage, task);
   const memoryLimit = resources.limits?.memory ?? resources.memory;
   const parsedLimit = memoryLimit === undefined ? undefined : parseMemory(memoryLimit);

@@ -33,6 +33,15 @@ describe('timeouts and cancellation', () => {
     expect(engine.markers('ran.')).toEqual([]);
   });
 
+  it('config.timeout is not a per-task timeout: it bounds the execution through the request', async () => {
+    await using engine = makeEngine();
+    const pipeline = makePipeline({ config: { timeout: '100ms' }, stages: [{ name: 's', tasks: [sh('slower', 'sleep 0.3')] }] });
+    const { outcome, events } = await engine.run(engine.request(pipeline));
+    leaked = engine.guard.leaked();
+    expect(outcome.status).toBe('succeeded');
+    expect(ofType(events, 'task.exited', 's.slower')).toMatchObject([{ timed_out: false, exit_code: 0 }]);
+  });
+
   it('an aborted signal ends the execution cancelled with every running child killed', async () => {
     await using engine = makeEngine();
     const pipeline = makePipeline({ config: { parallel: true }, stages: [{ name: 's', tasks: [sh('a', TREE), sh('b', TREE), sh('c', 'true', { dependencies: ['a'] })] }] });
