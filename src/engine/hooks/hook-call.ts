@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { PlannedTask } from '../../dag/pipeline-graph.js';
+import type { OutputLine } from '../../executors/executor.js';
 import { parseDuration } from '../../spec/quantities.js';
 import type { Hook } from '../../spec/schema/hooks.js';
 import type { EventBody } from '../../state/events.js';
@@ -59,6 +60,25 @@ export interface HookCall {
   /** Every secret known so far: the attempt's and the execution's. */
   secrets: () => string[];
   options: HookRunnerOptions;
+}
+
+/**
+ * Keeps the last lines of a hook's output for its event: enough to see why it failed, never a
+ * whole log. `format` appends them to the event's first words.
+ */
+export function makeOutputTail(maxLines: number, maxChars = 2000): { onLine: (line: OutputLine) => void; format: (head: string) => string } {
+  const lines: string[] = [];
+  return {
+    onLine: (line) => {
+      lines.push(line.text);
+      if (lines.length > maxLines) lines.shift();
+    },
+    format: (head) => {
+      if (lines.length === 0) return head;
+      const text = lines.join('\n');
+      return `${head}; output:\n${text.length > maxChars ? `…${text.slice(-maxChars)}` : text}`;
+    },
+  };
 }
 
 /** A string field of `config`, or undefined (so a mistyped value reads as absent, and validation names it). */

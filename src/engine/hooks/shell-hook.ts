@@ -1,10 +1,9 @@
-import type { AttemptResult, OutputLine } from '../../executors/executor.js';
+import type { AttemptResult } from '../../executors/executor.js';
 import { LocalProcessRunner } from '../../executors/local-process.js';
-import { configString, HOOK_TIMEOUT_DEFAULTS, timeoutSeconds, type HookCall, type HookOutcome } from './hook-call.js';
+import { configString, HOOK_TIMEOUT_DEFAULTS, makeOutputTail, timeoutSeconds, type HookCall, type HookOutcome } from './hook-call.js';
 
-/** Output lines kept for the event: enough to see why a hook failed, never a whole log. */
+/** Output lines kept for the event. */
 const TAIL_LINES = 10;
-const TAIL_CHARS = 2000;
 
 /**
  * `shell`: `sh -c command` (rendered) through the same runner as task attempts: its own process
@@ -20,11 +19,7 @@ export function makeShellHook(killGraceMs: number | undefined): (call: HookCall)
     const rendered = call.render(command);
     const seconds = timeoutSeconds(call.hook, HOOK_TIMEOUT_DEFAULTS.processSeconds);
     runner ??= new LocalProcessRunner(killGraceMs === undefined ? {} : { killGraceMs });
-    const tail: string[] = [];
-    const onLine = (line: OutputLine) => {
-      tail.push(line.text);
-      if (tail.length > TAIL_LINES) tail.shift();
-    };
+    const tail = makeOutputTail(TAIL_LINES);
     const { spec, summary } = call.input;
     const env: Record<string, string> = {
       ...(spec?.env ?? { EXECUTION_ID: call.input.executionId }),
@@ -33,10 +28,10 @@ export function makeShellHook(killGraceMs: number | undefined): (call: HookCall)
     };
     const running = runner.run(
       { argv: ['sh', '-c', rendered], env, cwd: spec?.cwd ?? call.options.workspace, timeoutSeconds: seconds, secrets: call.secrets() },
-      { signal: new AbortController().signal, onLine },
+      { signal: new AbortController().signal, onLine: tail.onLine },
     );
     const result = await running.result;
-    return { status: result.exitCode === 0 ? 'sent' : 'failed', message: withTail(describeExit(result, seconds), tail) };
+    return { status: result.exitCode === 0 ? 'sent' : 'failed', message: tail.format(describeExit(result, seconds)) };
   };
 }
 
@@ -45,10 +40,4 @@ function describeExit(result: AttemptResult, seconds: number): string {
   if (result.timedOut) return `timed out after ${seconds} s; its process group was killed`;
   if (result.signal) return `killed by ${result.signal}`;
   return `exit code ${result.exitCode}`;
-}
-
-function withTail(head: string, tail: string[]): string {
-  if (tail.length === 0) return head;
-  const text = tail.join('\n');
-  return `${head}; output:\n${text.length > TAIL_CHARS ? `…${text.slice(-TAIL_CHARS)}` : text}`;
 }

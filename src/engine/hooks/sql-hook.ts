@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { AttemptResult, OutputLine } from '../../executors/executor.js';
+import type { AttemptResult } from '../../executors/executor.js';
 import { runSqlAttempt, SQL_CONNECTION_VARIABLES } from '../../executors/sql-attempt.js';
-import { configString, executionDirectory, HOOK_TIMEOUT_DEFAULTS, timeoutSeconds, type HookCall, type HookOutcome } from './hook-call.js';
+import { configString, executionDirectory, HOOK_TIMEOUT_DEFAULTS, makeOutputTail, timeoutSeconds, type HookCall, type HookOutcome } from './hook-call.js';
 
 /** Output lines kept for the event: the command tags (`INSERT 0 1`, `COMMIT`) or the error with its position. */
 const TAIL_LINES = 8;
@@ -21,11 +21,7 @@ export async function runSqlHook(call: HookCall, killGraceMs: number): Promise<H
   const file = await sqlFileOf(call);
   if (!file) return { status: 'failed', message: 'A `sql` hook needs `script:` (a SQL file) or `config.sql`; nothing was run' };
   const seconds = timeoutSeconds(call.hook, HOOK_TIMEOUT_DEFAULTS.processSeconds);
-  const tail: string[] = [];
-  const onLine = (line: OutputLine) => {
-    tail.push(line.text);
-    if (tail.length > TAIL_LINES) tail.shift();
-  };
+  const tail = makeOutputTail(TAIL_LINES);
   const { spec } = call.input;
   const running = runSqlAttempt(
     {
@@ -39,12 +35,11 @@ export async function runSqlHook(call: HookCall, killGraceMs: number): Promise<H
       secrets: call.secrets(),
       sqlFile: file,
     },
-    { signal: new AbortController().signal, onLine },
+    { signal: new AbortController().signal, onLine: tail.onLine },
     { maxLineBytes: 64 * 1024, killGraceMs },
   );
   const result = await running.result;
-  const head = describeResult(result, seconds);
-  return { status: result.exitCode === 0 ? 'sent' : 'failed', message: tail.length > 0 ? `${head}; output:\n${tail.join('\n')}` : head };
+  return { status: result.exitCode === 0 ? 'sent' : 'failed', message: tail.format(describeResult(result, seconds)) };
 }
 
 function connectionOf(call: HookCall): string | undefined {
