@@ -12,23 +12,23 @@ import { configString, describeSummary, HOOK_TIMEOUT_DEFAULTS, timeoutSeconds, t
  */
 export async function runWebhookHook(call: HookCall): Promise<HookOutcome> {
   const template = configString(call, 'template');
-  const body = template ? await renderTemplateFile(call, template) : JSON.stringify(summaryBody(call));
-  return deliver(call, body);
+  return deliver(call, async () => (template ? renderTemplateFile(call, template) : JSON.stringify(summaryBody(call))));
 }
 
 /** `slack`: an incoming webhook takes `{ "text": … }`; the text is `config.message` (rendered) or a one-line summary. */
 export async function runSlackHook(call: HookCall): Promise<HookOutcome> {
   const message = configString(call, 'message') ?? configString(call, 'text');
-  const text = message ? call.render(message) : redactSummary(call, describeSummary(call));
-  return deliver(call, JSON.stringify({ text }));
+  return deliver(call, async () => JSON.stringify({ text: message ? call.render(message) : redactSummary(call, describeSummary(call)) }));
 }
 
-async function deliver(call: HookCall, body: string): Promise<HookOutcome> {
+/** Checks the target before the body is built, so a hook without a URL says so first. */
+async function deliver(call: HookCall, makeBody: () => Promise<string>): Promise<HookOutcome> {
   const raw = configString(call, 'webhook') ?? configString(call, 'url');
   if (!raw) return { status: 'failed', message: `A \`${call.hook.type}\` hook needs \`config.webhook\` or \`config.url\`; nothing was sent` };
   const url = parseUrl(call.render(raw));
   if (typeof url === 'string') return { status: 'failed', message: url };
   const timeoutMs = timeoutSeconds(call.hook, HOOK_TIMEOUT_DEFAULTS.requestSeconds) * 1000;
+  const body = await makeBody();
   const delivery = await postJson(
     { url: url.href, body, headers: renderHeaders(call), timeoutMs },
     { ...(call.options.fetch ? { fetch: call.options.fetch } : {}), ...(call.options.retryDelayMs === undefined ? {} : { initialDelayMs: call.options.retryDelayMs }) },
