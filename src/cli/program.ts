@@ -3,6 +3,11 @@ import { validatePipelineCommand } from './commands/validate-pipeline.js';
 import { validateRepoCommand } from './commands/validate-repo.js';
 import { pipelineCreateCommand } from './commands/pipeline-create.js';
 import { pipelineExecuteCommand } from './commands/pipeline-execute.js';
+import { artifactCommand } from './commands/artifact-download.js';
+import { stateCommand } from './commands/state-command.js';
+import { historyListCommand } from './commands/history-list.js';
+import { logsCommand } from './commands/logs.js';
+import { configCommand } from './commands/config-command.js';
 import { packageVersion } from './package-info.js';
 
 /** The `orchestrate` command tree; each command is a thin layer over a domain. */
@@ -24,6 +29,13 @@ export function buildProgram(): Command {
     .description('Create and run pipelines.')
     .addCommand(pipelineCreateCommand())
     .addCommand(pipelineExecuteCommand());
+
+  program.addCommand(artifactCommand());
+
+  program.addCommand(stateCommand());
+  program.command('history').description('List past and running executions.').addCommand(historyListCommand());
+  program.addCommand(logsCommand());
+  program.addCommand(configCommand());
 
   return program;
 }
