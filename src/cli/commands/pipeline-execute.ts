@@ -91,5 +91,5 @@ async function executePipeline(flags: ExecuteFlags): Promise<void> {
 async function historyEstimate(config: ReturnType<typeof resolveConfig>['config'], pipeline: string) {
   if (config['state.backend'] === 'file' && !existsSync(join(config.workdir, 'state'))) return undefined;
   await using store = await openStateStore({ backend: config['state.backend'], workdir: config.workdir, redisUrl: config['state.redis_url'], keyPrefix: config['state.key_prefix'], ttlDays: config['state.ttl_days'] });
-  return estimateDuration(store, pipeline);
+  return await estimateDuration(store, pipeline);
 }
