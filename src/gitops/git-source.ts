@@ -49,12 +49,14 @@ export class GitSource implements Source {
   async resolve(ref: string): Promise<string> {
     if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) throw new UsageError(`\`${ref}\` is not a branch, tag or SHA`);
     await this.ensureMirror();
-    const name = ref === 'HEAD' ? REMOTE_HEAD : ref;
-    let sha = await this.revParse(name);
-    if (!sha && FULL_SHA.test(ref)) {
-      // A commit no branch holds any more (a force-push): most servers still serve it by SHA.
-      await this.git().raw(['fetch', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ref]).catch(() => undefined);
-      sha = await this.revParse(ref);
+    let sha = this.location.local ? await this.revParse(ref, this.location.fetchUrl) : undefined;
+    // `HEAD~1` of a remote means its default branch's parent.
+    sha ??= await this.revParse(ref.replace(/^HEAD(?=$|[~^@])/, REMOTE_HEAD));
+    if ((!sha || !(await this.revParse(sha))) && FULL_SHA.test(sha ?? ref)) {
+      // Not in the mirror yet, or a commit no branch holds any more (a force-push): servers still serve it by SHA.
+      const wanted = sha ?? ref;
+      await this.git().raw(['fetch', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, wanted]).catch(() => undefined);
+      sha = await this.revParse(wanted);
     }
     if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
     return sha;
@@ -104,8 +106,9 @@ export class GitSource implements Source {
     return new Date(output.trim());
   }
 
-  private async revParse(name: string): Promise<string | undefined> {
-    const output = await this.git().raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
+  private async revParse(name: string, repository = this.mirror): Promise<string | undefined> {
+    const git = repository === this.mirror ? this.git() : openGit(repository, this.location);
+    const output = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
     const sha = output.trim();
     return FULL_SHA.test(sha) ? sha : undefined;
   }

@@ -17,6 +17,8 @@ export interface RepositoryLocation {
   authHeader?: string;
   /** Values that must never appear in any message (the token, the URL's password). */
   secrets: string[];
+  /** A local path: names like `HEAD~1` or `origin/main` resolve in that repository, as its user means them. */
+  local: boolean;
   /** A file-system safe name, the same for the same repository: `<basename>-<hash>`. */
   stableName: string;
 }
@@ -27,11 +29,11 @@ const SCP_LIKE = /^[^/@:\s]+@[^/:\s]+:/;
 /** Parses `--repo`: a local path, `file://`, `https://` (token from the environment) or ssh. */
 export function locateRepository(repo: string, env: NodeJS.ProcessEnv = process.env): RepositoryLocation {
   if (repo.trim() === '') throw new UsageError('`--repo` is empty; give a local path or a Git URL');
-  if (SCP_LIKE.test(repo) && !SCHEME.test(repo)) return withName({ display: repo, fetchUrl: repo, secrets: [] });
+  if (SCP_LIKE.test(repo) && !SCHEME.test(repo)) return withName({ display: repo, fetchUrl: repo, secrets: [], local: false });
   if (!SCHEME.test(repo)) {
     const path = resolve(repo);
     if (!existsSync(path)) throw new UsageError(`Repository \`${repo}\` does not exist (looked for ${path}); give a local path or a Git URL`);
-    return withName({ display: path, fetchUrl: path, secrets: [] });
+    return withName({ display: path, fetchUrl: path, secrets: [], local: true });
   }
   let url: URL;
   try {
@@ -50,13 +52,13 @@ export function locateRepository(repo: string, env: NodeJS.ProcessEnv = process.
   url.username = '';
   url.password = '';
   const display = url.href;
-  if (protocol !== 'https' && protocol !== 'http') return withName({ display, fetchUrl: display, secrets });
+  if (protocol !== 'https' && protocol !== 'http') return withName({ display, fetchUrl: display, secrets, local: false });
   const token = env[TOKEN_ENV];
   const credentials = password !== '' ? `${username}:${password}` : token ? `x-access-token:${token}` : undefined;
   if (token) secrets.push(token);
-  if (credentials === undefined) return withName({ display, fetchUrl: display, secrets });
+  if (credentials === undefined) return withName({ display, fetchUrl: display, secrets, local: false });
   const encoded = Buffer.from(credentials).toString('base64');
-  return withName({ display, fetchUrl: display, authHeader: `Authorization: Basic ${encoded}`, secrets: [...secrets, encoded] });
+  return withName({ display, fetchUrl: display, authHeader: `Authorization: Basic ${encoded}`, secrets: [...secrets, encoded], local: false });
 }
 
 /** Removes userinfo from URLs and every known secret from a text before anyone sees it. */

@@ -55,14 +55,13 @@ function dstWarnings(side: ScheduleSide | undefined): string[] {
     if (offset !== previous) transitions.push({ at, from: previous, to: offset });
     previous = offset;
   }
-  const warnings: string[] = [];
-  for (const run of side.runs) {
-    const near = transitions.find((transition) => Math.abs(run.getTime() - transition.at) <= 24 * HOUR);
-    if (near) {
-      warnings.push(`\`${formatLocal(run, side.timezone)}\` is within a day of the daylight-saving change on ${formatLocal(new Date(near.at), side.timezone).slice(0, 10)} in ${side.timezone} (${near.from} → ${near.to}); check the job runs once, at the hour you expect`);
-    }
-  }
-  return warnings;
+  return transitions.flatMap((transition) => {
+    const near = side.runs.filter((run) => Math.abs(run.getTime() - transition.at) <= 24 * HOUR);
+    if (near.length === 0) return [];
+    const day = formatLocal(new Date(transition.at), side.timezone).slice(0, 10);
+    const runs = near.map((run) => `\`${formatLocal(run, side.timezone)}\``).join(', ');
+    return [`${runs} ${near.length === 1 ? 'falls' : 'fall'} within a day of the daylight-saving change on ${day} in ${side.timezone} (${transition.from} → ${transition.to}); check each runs once, at the hour you expect`];
+  });
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
