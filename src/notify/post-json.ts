@@ -16,6 +16,8 @@ export interface DeliveryOptions {
   initialDelayMs?: number;
   /** Replaces the global `fetch` (a proxy-aware client, a recorder). */
   fetch?: typeof fetch;
+  /** Stops the delivery: the request in flight is dropped and no retry follows. */
+  signal?: AbortSignal;
 }
 
 export interface Delivery {
@@ -28,6 +30,8 @@ export interface Delivery {
   failure?: string;
   /** False when the receiver refused the request (4xx): sending it again would not help. */
   retryable?: boolean;
+  /** Set when `signal` stopped the delivery. */
+  stopped?: true;
 }
 
 export const DELIVERY_DEFAULTS = { attempts: 3, initialDelayMs: 500 } satisfies DeliveryOptions;
@@ -44,17 +48,20 @@ export async function postJson(post: JsonPost, options: DeliveryOptions = {}): P
   const attempts = Math.max(1, options.attempts ?? DELIVERY_DEFAULTS.attempts);
   const initialDelayMs = options.initialDelayMs ?? DELIVERY_DEFAULTS.initialDelayMs;
   const send = options.fetch ?? fetch;
+  const stopped = options.signal;
   let last: Delivery = { delivered: false, attempts: 0 };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (attempt > 1) await sleep(backoffMs(attempt - 1, initialDelayMs));
-    last = { ...(await sendOnce(send, post)), attempts: attempt };
-    if (last.delivered || last.retryable === false) return last;
+    if (attempt > 1) await sleep(backoffMs(attempt - 1, initialDelayMs), stopped);
+    if (stopped?.aborted) return { ...last, delivered: false, failure: 'stopped before it was delivered', stopped: true };
+    last = { ...(await sendOnce(send, post, stopped)), attempts: attempt };
+    if (last.delivered || last.retryable === false || last.stopped) return last;
   }
   return last;
 }
 
-async function sendOnce(send: typeof fetch, post: JsonPost): Promise<Omit<Delivery, 'attempts'>> {
-  const signal = AbortSignal.timeout(post.timeoutMs);
+async function sendOnce(send: typeof fetch, post: JsonPost, stopped: AbortSignal | undefined): Promise<Omit<Delivery, 'attempts'>> {
+  const timeout = AbortSignal.timeout(post.timeoutMs);
+  const signal = stopped ? AbortSignal.any([stopped, timeout]) : timeout;
   try {
     const response = await send(post.url, {
       method: 'POST',
@@ -71,7 +78,8 @@ async function sendOnce(send: typeof fetch, post: JsonPost): Promise<Omit<Delive
     const statusLine = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     return { delivered: false, status: response.status, failure: quoted ? `${statusLine}: ${quoted}` : statusLine, retryable: response.status >= 500 };
   } catch (error) {
-    if (signal.aborted) return { delivered: false, failure: `no response within ${formatSeconds(post.timeoutMs)}`, retryable: true };
+    if (stopped?.aborted) return { delivered: false, failure: 'stopped before it was delivered', stopped: true };
+    if (timeout.aborted) return { delivered: false, failure: `no response within ${formatSeconds(post.timeoutMs)}`, retryable: true };
     const reason = error instanceof Error ? error.message : String(error);
     const detail = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return { delivered: false, failure: `${reason}${detail}`, retryable: true };
@@ -110,6 +118,16 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -29,6 +29,13 @@ export interface HookRunnerOptions {
   retryDelayMs?: number;
   /** Between SIGTERM and SIGKILL when a `shell` hook times out. @defaultValue 5000 */
   killGraceMs?: number;
+  /**
+   * Stops hooks at once: a running `shell` hook's process group is signalled, a `sql` hook is
+   * cancelled and rolled back, a webhook request is dropped, and later hooks are reported failed
+   * without running. For a forced stop (a second SIGINT), not for cancelling the execution: the
+   * notifications of a cancelled execution should still go out. @defaultValue never
+   */
+  signal?: AbortSignal;
 }
 
 /** How long a hook may take when it sets no `timeout`. */
@@ -59,6 +66,8 @@ export interface HookCall {
   render: (text: string) => string;
   /** Every secret known so far: the attempt's and the execution's. */
   secrets: () => string[];
+  /** `options.signal`, or one that never aborts. */
+  signal: AbortSignal;
   options: HookRunnerOptions;
 }
 

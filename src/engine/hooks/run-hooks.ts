@@ -20,6 +20,8 @@ const UNSUPPORTED: Partial<Record<HookType, string>> = {
   promote: 'promoting a model is not supported yet; nothing was changed',
 };
 
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
  * Builds the `RunHooks` seam: runs a list of hooks in order, each to one `hook.ran` event, and
  * never throws (a hook that fails, or fails to render, is an event with its reason). Messages
@@ -55,7 +57,7 @@ export function createHookRunner(options: HookRunnerOptions): RunHooks {
       const call = makeCall(options, input, hook, index);
       let outcome: HookOutcome;
       try {
-        outcome = await dispatch(call);
+        outcome = call.signal.aborted ? { status: 'failed', message: 'not run: hooks were stopped' } : await dispatch(call);
       } catch (error) {
         outcome = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
       }
@@ -81,6 +83,7 @@ function makeCall(options: HookRunnerOptions, input: HookRunInput, hook: Hook, i
     config: hook.config ?? {},
     render: (text) => options.render(text, input.task),
     secrets: () => [...(input.spec?.secrets ?? []), ...(options.secrets ?? [])],
+    signal: options.signal ?? NEVER_ABORTED,
     options,
   };
 }

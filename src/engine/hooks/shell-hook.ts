@@ -28,7 +28,7 @@ export function makeShellHook(killGraceMs: number | undefined): (call: HookCall)
     };
     const running = runner.run(
       { argv: ['sh', '-c', rendered], env, cwd: spec?.cwd ?? call.options.workspace, timeoutSeconds: seconds, secrets: call.secrets() },
-      { signal: new AbortController().signal, onLine: tail.onLine },
+      { signal: call.signal, onLine: tail.onLine },
     );
     const result = await running.result;
     return { status: result.exitCode === 0 ? 'sent' : 'failed', message: tail.format(describeExit(result, seconds)) };
@@ -38,6 +38,7 @@ export function makeShellHook(killGraceMs: number | undefined): (call: HookCall)
 function describeExit(result: AttemptResult, seconds: number): string {
   if (result.startError) return result.startError;
   if (result.timedOut) return `timed out after ${seconds} s; its process group was killed`;
+  if (result.cancelled) return 'stopped; its process group was killed';
   if (result.signal) return `killed by ${result.signal}`;
   return `exit code ${result.exitCode}`;
 }

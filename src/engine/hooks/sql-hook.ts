@@ -35,7 +35,7 @@ export async function runSqlHook(call: HookCall, killGraceMs: number): Promise<H
       secrets: call.secrets(),
       sqlFile: file,
     },
-    { signal: new AbortController().signal, onLine: tail.onLine },
+    { signal: call.signal, onLine: tail.onLine },
     { maxLineBytes: 64 * 1024, killGraceMs },
   );
   const result = await running.result;
@@ -69,5 +69,6 @@ async function sqlFileOf(call: HookCall): Promise<string | undefined> {
 function describeResult(result: AttemptResult, seconds: number): string {
   if (result.startError) return result.startError;
   if (result.timedOut) return `timed out after ${seconds} s and was rolled back`;
+  if (result.cancelled) return 'stopped; nothing was committed';
   return result.exitCode === 0 ? 'committed' : 'failed; nothing was committed';
 }

@@ -31,7 +31,11 @@ async function deliver(call: HookCall, makeBody: () => Promise<string>): Promise
   const body = await makeBody();
   const delivery = await postJson(
     { url: url.href, body, headers: renderHeaders(call), timeoutMs },
-    { ...(call.options.fetch ? { fetch: call.options.fetch } : {}), ...(call.options.retryDelayMs === undefined ? {} : { initialDelayMs: call.options.retryDelayMs }) },
+    {
+      ...(call.options.fetch ? { fetch: call.options.fetch } : {}),
+      ...(call.options.retryDelayMs === undefined ? {} : { initialDelayMs: call.options.retryDelayMs }),
+      signal: call.signal,
+    },
   );
   return { status: delivery.delivered ? 'sent' : 'failed', message: describeDelivery(displayUrl(url), delivery) };
 }
@@ -102,6 +106,7 @@ function displayUrl(url: URL): string {
 function describeDelivery(target: string, delivery: Delivery): string {
   const tries = `${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}`;
   if (delivery.delivered) return `POST ${target}: HTTP ${delivery.status} after ${tries}`;
+  if (delivery.stopped) return `POST ${target}: stopped before it was delivered (${tries})`;
   const verdict = delivery.retryable === false ? 'refused, not retried' : `failed after ${tries}`;
   return `POST ${target} ${verdict}: ${delivery.failure ?? 'no response'}`;
 }
