@@ -12,8 +12,10 @@ import { runSlackHook, runWebhookHook } from './webhook-hook.js';
 
 export type { HookLogLevel, HookRunnerOptions } from './hook-call.js';
 
-/** Hook types that are accepted in a pipeline but do nothing yet, with what a user should know. */
-const UNSUPPORTED: Partial<Record<HookType, string>> = {
+type BuiltHookType = 'notify' | 'webhook' | 'slack' | 'shell' | 'sql' | 'quarantine' | 'log';
+
+/** Hook types that are accepted in a pipeline but do nothing yet, with what a user should know; a new type must be added here or built. */
+const UNSUPPORTED: Record<Exclude<HookType, BuiltHookType>, string> = {
   email: 'sending email is not supported yet; use a `notify` webhook or a `shell` hook; nothing was sent',
   pagerduty: 'PagerDuty is not supported yet; use a `notify` webhook to its Events API; nothing was sent',
   reject: 'rejecting a model is not supported yet; nothing was changed',
@@ -47,7 +49,7 @@ export function createHookRunner(options: HookRunnerOptions): RunHooks {
       case 'log':
         return runLogHook(call);
       default:
-        return { status: 'unsupported', message: UNSUPPORTED[type] ?? `\`${String(type)}\` hooks are not supported yet; nothing was done` };
+        return { status: 'unsupported', message: UNSUPPORTED[type] };
     }
   };
 
