@@ -18,6 +18,8 @@ export class EventWriter {
     private readonly store: StateStore,
     private readonly executionId: string,
     private readonly onAppended?: (events: readonly NewEvent[]) => void,
+    /** Called once, at the first failed append: the engine stops taking work it could not record. */
+    private readonly onFailure?: (error: unknown) => void,
   ) {}
 
   /** Stamps the event with both clocks and queues it. */
@@ -46,6 +48,7 @@ export class EventWriter {
         this.onAppended?.(batch);
       } catch (error) {
         this.failure = error;
+        this.onFailure?.(error);
       }
     }
     this.inFlight = undefined;

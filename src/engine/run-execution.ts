@@ -30,7 +30,8 @@ export async function runExecution(request: ExecutionRequest, deps: EngineDepend
   const { graph, nodes } = graphOfPipeline(request.pipeline);
   const { pipeline, executionId, header } = request;
   const taskCount = nodes.length;
-  const writer = new EventWriter(deps.store, executionId, deps.onEvents);
+  // A ledger that cannot be written stops the execution: work it cannot record must not go on.
+  const writer = new EventWriter(deps.store, executionId, deps.onEvents, () => stop('failed', 'the ledger could not be written'));
   const pathLength = remainingPathLengths(graph);
   const waitingOn = new Int32Array(graph.nodeCount);
   const upstream: UpstreamOutcome[] = [];
