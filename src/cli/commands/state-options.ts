@@ -1,0 +1,99 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { resolveConfig, type LoadedConfig } from '../../config/resolve-config.js';
+import { TerminalError } from '../../errors.js';
+import type { ExecutionStatus, LedgerEvent } from '../../state/events.js';
+import type { LogStore } from '../../state/log-store.js';
+import { openLogStore } from '../../state/open-log-store.js';
+import { openStateStore } from '../../state/open-store.js';
+import type { ExecutionSummary, StateStore } from '../../state/state-store.js';
+import { isExecutionStatus } from '../../state/summary.js';
+import { redactUrl } from '../../validate/connections/redact-url.js';
+
+/** The flags every command that reads state takes; they win over the environment and the file. */
+export interface StoreFlags {
+  workdir?: string;
+  state?: 'file' | 'redis';
+  redisUrl?: string;
+}
+
+export function addStoreOptions(command: Command): Command {
+  return command
+    .option('--workdir <dir>', 'work directory holding the embedded state and logs (ORCHESTRATION_WORKDIR)')
+    .addOption(new Option('--state <backend>', 'state store: the embedded `file` store or `redis` (config state.backend)').choices(['file', 'redis']))
+    .option('--redis-url <url>', 'Redis to read with --state redis (REDIS_URL)');
+}
+
+export function loadConfig(flags: StoreFlags): LoadedConfig {
+  return resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl } });
+}
+
+/** The stores a command reads, opened from one resolved configuration and released together. */
+export interface Stores extends AsyncDisposable {
+  loaded: LoadedConfig;
+  state: StateStore;
+  /** Opened on first use: most commands never read task output. */
+  logs(): Promise<LogStore>;
+  /** "the file state store in /x/state", for messages. */
+  where: string;
+}
+
+export async function openStores(flags: StoreFlags): Promise<Stores> {
+  const loaded = loadConfig(flags);
+  const { config } = loaded;
+  const options = {
+    backend: config['state.backend'],
+    workdir: config.workdir,
+    ...(config['state.redis_url'] !== undefined ? { redisUrl: config['state.redis_url'] } : {}),
+    keyPrefix: config['state.key_prefix'],
+    ttlDays: config['state.ttl_days'],
+  };
+  const state = await openStateStore(options);
+  let logs: Promise<LogStore> | undefined;
+  const where =
+    config['state.backend'] === 'file'
+      ? `the file state store in ${config.workdir}`
+      : `the Redis state store at ${redactUrl(config['state.redis_url'] ?? '')} (key prefix ${config['state.key_prefix']})`;
+  return {
+    loaded,
+    state,
+    where,
+    logs: () => (logs ??= openLogStore(options)),
+    async [Symbol.asyncDispose]() {
+      if (logs) await (await logs)[Symbol.asyncDispose]();
+      await state[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** An execution's events, or an error naming the id, the store looked in, and how to find the right one. */
+export async function readExecution(stores: Stores, executionId: string): Promise<LedgerEvent[]> {
+  const events = await stores.state.read(executionId);
+  if (events.length === 0) {
+    throw new TerminalError(
+      `No execution \`${executionId}\` in ${stores.where}. List executions with \`orchestrate history list\`, or pass the --workdir / --state / --redis-url the run used.`,
+    );
+  }
+  return events;
+}
+
+/** Every execution matching the filter, newest first, across all pages. */
+export async function listAll(state: StateStore, filter: { pipeline?: string; status?: readonly ExecutionStatus[]; since?: Date } = {}): Promise<ExecutionSummary[]> {
+  const found: ExecutionSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await state.list({ ...filter, limit: 500, ...(cursor !== undefined ? { cursor } : {}) });
+    found.push(...page.executions);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return found;
+}
+
+/** `--status succeeded,failed`: every name checked, so a typo is a usage error, not an empty result. */
+export function statusList(value: string): ExecutionStatus[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const wrong = names.filter((name) => !isExecutionStatus(name));
+  if (names.length === 0 || wrong.length > 0) {
+    throw new InvalidArgumentError(`Expected statuses from pending, running, succeeded, failed, cancelled (comma-separated), got \`${value}\`.`);
+  }
+  return names as ExecutionStatus[];
+}
