@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { validatePipelineCommand } from './commands/validate-pipeline.js';
 import { validateRepoCommand } from './commands/validate-repo.js';
+import { runCommand } from './commands/run.js';
 import { pipelineCreateCommand } from './commands/pipeline-create.js';
 import { pipelineExecuteCommand } from './commands/pipeline-execute.js';
 import { artifactCommand } from './commands/artifact-download.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .addCommand(pipelineCreateCommand())
     .addCommand(pipelineExecuteCommand());
 
+  program.addCommand(runCommand());
   program.addCommand(artifactCommand());
 
   program.addCommand(stateCommand());

@@ -63,7 +63,7 @@ ${options.top ?? ''}stages:
 `;
 }
 
-/** A script that writes one letter to `out.txt` in the directory given as `OUT`. */
+/** A script that writes one letter to `out.txt` in the task's `OUTPUT_DIR`. */
 export function writeLetter(letter: string): string {
-  return `require('node:fs').writeFileSync(require('node:path').join(process.env.OUT ?? '.', 'out.txt'), ${JSON.stringify(letter)});\n`;
+  return `require('node:fs').writeFileSync(require('node:path').join(process.env.OUTPUT_DIR ?? '.', 'out.txt'), ${JSON.stringify(letter)});\n`;
 }
