@@ -27,6 +27,8 @@ request.buildAttempt = (task, attempt) => {
   return { ...spec, env: { ...spec.env, AO_TEST_MARK: env('AO_TEST_MARK'), WORK: work } };
 };
 const executor = new LocalExecutor();
+// The test times its kill from here, so the moments land in the run rather than in start-up.
+process.stdout.write('running\n');
 const outcome = await runExecution(request, { store, executorFor: () => executor, pool: new ResourcePool({ cpu: 4, memoryBytes: 2 ** 34 }) });
 await store[Symbol.asyncDispose]();
 process.stdout.write(`${outcome.status}\n`);
