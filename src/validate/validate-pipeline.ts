@@ -11,6 +11,7 @@ import { checkReferencedFiles } from './checks/files.js';
 import { checkSchedule } from './checks/schedule.js';
 import { checkTemplates } from './checks/templates.js';
 import { checkHooks } from './checks/hooks.js';
+import { checkArtifacts } from './checks/artifacts.js';
 import { checkResourceKeys } from './checks/resource-keys.js';
 import { checkCredentials } from './checks/credentials.js';
 import { checkStrictTasks } from './checks/strict.js';
@@ -51,6 +52,7 @@ export function validatePipelineFile(file: string, options: ValidateFileOptions)
     checkSchedule(context);
     checkTemplates(context);
     checkHooks(context);
+    checkArtifacts(context);
     checkResourceKeys(context);
     if (options.strict) {
       checkCredentials(context);
