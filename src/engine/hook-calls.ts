@@ -28,7 +28,8 @@ export interface HookSummaryFields {
 }
 
 /**
- * Runs hook lists through the `RunHooks` seam and appends the events they return. Every run is
+ * Runs hook lists through the `RunHooks` seam and appends the events they return (or, with no
+ * runner, an `unsupported` event per hook). Every run is
  * tracked so the execution can wait for all of them before it finishes; a seam that throws
  * despite its contract becomes a failed `hook.ran`, never a crashed execution.
  */
@@ -45,7 +46,14 @@ export class HookCalls {
   run(lists: readonly HookList[], fields: HookSummaryFields, task?: PlannedTask, spec?: AttemptSpec): Promise<void> | undefined {
     const runHooks = this.runHooks;
     const due = lists.filter((list): list is { when: HookMoment; hooks: readonly Hook[] } => list.hooks !== undefined && list.hooks.length > 0);
-    if (!runHooks || due.length === 0) return undefined;
+    if (due.length === 0) return undefined;
+    if (!runHooks) {
+      // Declared hooks are never dropped in silence: without a runner each is reported as not run.
+      for (const { when, hooks } of due) {
+        for (const hook of hooks) this.writer.emit({ type: 'hook.ran', ...(task ? { task: task.id } : {}), when, hook_type: hook.type, status: 'unsupported', message: 'no hook runner was given to this execution' });
+      }
+      return undefined;
+    }
     const summary = { ...this.base, ...fields };
     const run = (async () => {
       for (const { when, hooks } of due) {

@@ -85,6 +85,18 @@ describe('task lifecycle seams and hooks', () => {
     expect(existsSync(join(engine.dir.path, 'ran.needs_input'))).toBe(false);
   });
 
+  it('reports declared hooks as unsupported when the execution has no hook runner', async () => {
+    await using engine = makeEngine();
+    const pipeline = makePipeline({ notifications: { on_success: logHook }, stages: [{ name: 'a', tasks: [sh('t', 'true', { post_hooks: logHook })] }] });
+    const { outcome, events } = await engine.run(engine.request(pipeline));
+    leaked = engine.guard.leaked();
+    expect(outcome.status).toBe('succeeded');
+    expect(ofType(events, 'hook.ran').map(({ task, when, status }) => ({ task, when, status }))).toEqual([
+      { task: 'a.t', when: 'post_hooks', status: 'unsupported' },
+      { task: undefined, when: 'notifications.on_success', status: 'unsupported' },
+    ]);
+  });
+
   it('a slow hook does not hold back tasks that do not depend on its task', async () => {
     await using engine = makeEngine();
     let releaseHook!: () => void;
