@@ -97,6 +97,18 @@ describe('task lifecycle seams and hooks', () => {
     ]);
   });
 
+  it('a hook runner that throws becomes a failed hook.ran, not a crashed execution', async () => {
+    await using engine = makeEngine();
+    const pipeline = makePipeline({ stages: [{ name: 'a', tasks: [sh('t', 'true', { on_success: logHook })] }] });
+    const runHooks: RunHooks = async () => {
+      throw new Error('webhook transport exploded');
+    };
+    const { outcome, events } = await engine.run(engine.request(pipeline), { runHooks });
+    leaked = engine.guard.leaked();
+    expect(outcome.status).toBe('succeeded');
+    expect(ofType(events, 'hook.ran')).toMatchObject([{ task: 'a.t', when: 'on_success', hook_type: 'log', status: 'failed', message: 'webhook transport exploded' }]);
+  });
+
   it('a slow hook does not hold back tasks that do not depend on its task', async () => {
     await using engine = makeEngine();
     let releaseHook!: () => void;
