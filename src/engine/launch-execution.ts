@@ -55,6 +55,8 @@ export interface LaunchOptions {
   maxConcurrent?: number;
   /** Continue this execution instead of starting one. */
   resumeId?: string;
+  /** The new execution's id, chosen by the caller (a controller names deploy runs before they start). @defaultValue a new UUID */
+  executionId?: string;
   /** Configuration `retry.*`, under `config.retry_policy` and each task's `retry`. */
   retryDefaults?: RetryPolicy;
   store: StateStore;
@@ -117,7 +119,7 @@ export async function launchExecution(options: LaunchOptions): Promise<LaunchRes
     commitSha: resume?.header.commit_sha ?? options.commitSha,
     skip: new Set([...(options.skip ?? []), ...(resume?.skippedByUser ?? [])]),
     timeoutSeconds: options.timeoutSeconds ?? pipelineTimeout(options.pipeline),
-    executionId: resume?.executionId,
+    executionId: resume?.executionId ?? options.executionId,
   });
   // Every secret is masked, used or not: a task can print a secret it got some other way.
   for (const value of Object.values(options.secrets)) if (value) context.secrets.add(value);
