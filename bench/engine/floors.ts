@@ -14,28 +14,36 @@ export interface LatencyFloor {
   samples: number;
 }
 
+export interface SpawnFloor extends LatencyFloor {
+  /** p50 of the synchronous `spawn()` call alone: Node returns once the child has exec'd, and the engine waits that long. */
+  callP50Ms: number;
+}
+
 /**
  * Spawns `/bin/true` and waits for its exit, with the options the local process runner uses
  * (own process group, stdout and stderr piped), so the floor pays what every task pays.
  */
-export function spawnTrue(): Promise<void> {
+export function spawnTrue(): Promise<{ callMs: number }> {
   return new Promise((resolve, reject) => {
+    const called = performance.now();
     const child = spawn('/bin/true', [], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const callMs = performance.now() - called;
     child.once('error', reject);
-    child.once('exit', () => resolve());
+    child.once('exit', () => resolve({ callMs }));
   });
 }
 
 /** Sequential spawn+exit of `/bin/true`: one process at a time, like the steps of a chain. */
-export async function measureSpawnLatency(count: number, warmup = 20): Promise<LatencyFloor> {
+export async function measureSpawnLatency(count: number, warmup = 20): Promise<SpawnFloor> {
   for (let index = 0; index < warmup; index++) await spawnTrue();
   const samples: number[] = [];
+  const calls: number[] = [];
   for (let index = 0; index < count; index++) {
     const start = performance.now();
-    await spawnTrue();
+    calls.push((await spawnTrue()).callMs);
     samples.push(performance.now() - start);
   }
-  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: count };
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: count, callP50Ms: percentile(calls, 50) };
 }
 
 /** Processes per second with `concurrency` of them in flight at all times, as a fan-out runs them. */

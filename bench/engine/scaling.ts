@@ -14,18 +14,21 @@ const MAX_SLOPE = 1.1;
 const WIDE_100K_MS = 30_000;
 
 export interface ScalingRow {
+  store: StoreUnderTest['name'];
   shape: Shape;
   run: ScenarioRun;
 }
 
-export async function runScaling(target: StoreUnderTest, workspace: Workspace, options: { quick: boolean; log: (line: string) => void }): Promise<ScalingRow[]> {
+export async function runScaling(stores: readonly StoreUnderTest[], workspace: Workspace, options: { quick: boolean; log: (line: string) => void }): Promise<ScalingRow[]> {
   const rows: ScalingRow[] = [];
-  // A small run first, so the JIT's warm-up is not billed to the 1k point of whichever shape comes first.
-  await runScenario({ shape: 'layered', tasks: 1_000, kind: 'noop' }, target, workspace);
-  for (const shape of SHAPES) {
-    for (const tasks of options.quick ? SIZES.filter((size) => size < 100_000) : SIZES) {
-      options.log(`engine: B5 ${shape} DAG of ${tasks} \`noop\` tasks, ${target.name} store`);
-      rows.push({ shape, run: await runScenario({ shape, tasks, kind: 'noop' }, target, workspace) });
+  for (const target of stores) {
+    // A small run first, so the JIT's warm-up is not billed to the 1k point of whichever shape comes first.
+    await runScenario({ shape: 'layered', tasks: 1_000, kind: 'noop' }, target, workspace);
+    for (const shape of SHAPES) {
+      for (const tasks of options.quick ? SIZES.filter((size) => size < 100_000) : SIZES) {
+        options.log(`engine: B5 ${shape} DAG of ${tasks} \`noop\` tasks, ${target.name} store`);
+        rows.push({ store: target.name, shape, run: await runScenario({ shape, tasks, kind: 'noop' }, target, workspace) });
+      }
     }
   }
   return rows;
@@ -34,9 +37,10 @@ export async function runScaling(target: StoreUnderTest, workspace: Workspace, o
 export function reportScaling(rows: readonly ScalingRow[]): { tables: Table[]; targets: TargetResult[] } {
   const perTaskUs = (run: ScenarioRun) => (run.cpuMs * 1000) / run.tasks;
   const table: Table = {
-    title: 'B5: `noop` DAGs on the file store',
-    columns: ['shape', 'tasks', 'wall ms', 'tasks/s', 'CPU µs/task', 'events', 'events/append', 'bytes written/event', 'ledger bytes/event'],
-    rows: rows.map(({ shape, run }) => [
+    title: 'B5: `noop` DAGs',
+    columns: ['store', 'shape', 'tasks', 'wall ms', 'tasks/s', 'CPU µs/task', 'events', 'events/append', 'bytes written/event', 'ledger bytes/event'],
+    rows: rows.map(({ store, shape, run }) => [
+      store,
       shape,
       run.tasks.toLocaleString('en-US'),
       run.wallMs.toFixed(0),
@@ -50,22 +54,23 @@ export function reportScaling(rows: readonly ScalingRow[]): { tables: Table[]; t
   };
   const targets: TargetResult[] = [];
   const slopeRows: string[][] = [];
-  for (const shape of SHAPES) {
-    const points = rows.filter((row) => row.shape === shape);
+  for (const { store, shape } of rows.filter((row, index) => rows.findIndex((other) => other.store === row.store && other.shape === row.shape) === index)) {
+    const points = rows.filter((row) => row.store === store && row.shape === shape);
     if (points.length < 2) continue;
     const slope = logLogSlope(points.map(({ run }) => ({ size: run.tasks, ms: run.cpuMs })));
     const first = (points[0] as ScalingRow).run;
     const last = (points[points.length - 1] as ScalingRow).run;
     const bytesGrowth = last.bytesWritten / last.events / (first.bytesWritten / first.events);
-    slopeRows.push([shape, slope.toFixed(2), `${(perTaskUs(first)).toFixed(1)} → ${perTaskUs(last).toFixed(1)}`, `${bytesGrowth.toFixed(2)}×`]);
+    slopeRows.push([store, shape, slope.toFixed(2), `${(perTaskUs(first)).toFixed(1)} → ${perTaskUs(last).toFixed(1)}`, `${bytesGrowth.toFixed(2)}×`]);
     targets.push(
-      { target: `B5 ${shape}: CPU log-log slope ≤ ${MAX_SLOPE}`, measured: slope.toFixed(2), pass: slope <= MAX_SLOPE },
+      { target: `B5 ${store} ${shape}: CPU log-log slope ≤ ${MAX_SLOPE}`, measured: slope.toFixed(2), pass: slope <= MAX_SLOPE },
       // Task names are of fixed width, so a store that only appends writes the same bytes per event at any size.
-      { target: `B5 ${shape}: bytes written per event do not grow (≤ 1.1× from ${first.tasks / 1000}k to ${last.tasks / 1000}k)`, measured: `${bytesGrowth.toFixed(2)}×`, pass: bytesGrowth <= 1.1 },
+      { target: `B5 ${store} ${shape}: bytes written per event do not grow (≤ 1.1× from ${first.tasks / 1000}k to ${last.tasks / 1000}k)`, measured: `${bytesGrowth.toFixed(2)}×`, pass: bytesGrowth <= 1.1 },
     );
   }
-  const wide = rows.find((row) => row.shape === 'wide' && row.run.tasks === 100_000);
-  if (wide) targets.push({ target: 'B5 wide: 100,000 tasks in < 30 s', measured: `${(wide.run.wallMs / 1000).toFixed(1)} s`, pass: wide.run.wallMs < WIDE_100K_MS });
-  const slopes: Table = { title: 'B5: growth of scheduler CPU with DAG size (log-log slope; 1.0 is linear)', columns: ['shape', 'CPU slope', 'CPU µs/task, smallest → largest', 'bytes/event growth'], rows: slopeRows };
+  for (const wide of rows.filter((row) => row.shape === 'wide' && row.run.tasks === 100_000)) {
+    targets.push({ target: `B5 ${wide.store} wide: 100,000 tasks in < 30 s`, measured: `${(wide.run.wallMs / 1000).toFixed(1)} s`, pass: wide.run.wallMs < WIDE_100K_MS });
+  }
+  const slopes: Table = { title: 'B5: growth of scheduler CPU with DAG size (log-log slope; 1.0 is linear)', columns: ['store', 'shape', 'CPU slope', 'CPU µs/task, smallest → largest', 'bytes/event growth'], rows: slopeRows };
   return { tables: [table, slopes], targets };
 }

@@ -17,6 +17,8 @@ export interface ChainGaps {
   startedToStarted: GapStats;
   /** Time inside the executor's synchronous `start()` of each step (the spawn call), which the gaps above include. */
   startCall?: GapStats;
+  /** exited→started minus the next step's `start()` call: what the engine and the store add per step. */
+  engineOnly?: GapStats;
 }
 
 /**
@@ -46,11 +48,18 @@ export function chainGaps(events: readonly LedgerEvent[], timings: { resultAt?: 
     return statsOf(values);
   };
   const startedAt = (task: string) => started.get(task);
+  const engineOnly: number[] = [];
+  for (let index = 0; index + 1 < order.length && startCallMs; index++) {
+    const from = exited.get(order[index] as string);
+    const to = started.get(order[index + 1] as string);
+    const call = startCallMs.get(order[index + 1] as string);
+    if (from !== undefined && to !== undefined && call !== undefined) engineOnly.push(Number(to - from) / 1e6 - call);
+  }
   return {
     exitedToStarted: gaps((task) => exited.get(task), startedAt),
     ...(resultAt && resultAt.size > 0 ? { resultToStarted: gaps((task) => resultAt.get(task), startedAt) } : {}),
     startedToStarted: gaps(startedAt, startedAt),
-    ...(startCallMs && startCallMs.size > 0 ? { startCall: statsOf([...startCallMs.values()]) } : {}),
+    ...(startCallMs && startCallMs.size > 0 ? { startCall: statsOf([...startCallMs.values()]), engineOnly: statsOf(engineOnly) } : {}),
   };
 }
 
