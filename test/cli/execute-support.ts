@@ -94,11 +94,25 @@ export function readText(path: string): string {
   return readFileSync(path, 'latin1');
 }
 
+/** Alive and not a zombie waiting to be reaped (a zombie holds no resources and runs nothing). */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `check` holds; the cap only stops a broken run from hanging the suite. */
+export async function eventually(check: () => boolean, what: string, capMs = 20_000): Promise<void> {
+  const deadline = Date.now() + capMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

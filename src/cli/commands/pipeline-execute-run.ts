@@ -4,6 +4,8 @@ import { FileArtifactStore } from '../../artifacts/file-artifact-store.js';
 import type { ResolvedConfig } from '../../config/config.js';
 import { launchExecution } from '../../engine/launch-execution.js';
 import { retryDefaultsFromConfig } from '../../engine/retry-policy.js';
+import { LocalExecutor } from '../../executors/local-executor.js';
+import { createExecutorRegistry } from '../../executors/registry.js';
 import { parseMemory } from '../../spec/quantities.js';
 import { pipelineHash } from '../../spec/pipeline-hash.js';
 import type { Pipeline } from '../../spec/schema/pipeline.js';
@@ -12,13 +14,13 @@ import { openLogStore } from '../../state/open-log-store.js';
 import { openStateStore } from '../../state/open-store.js';
 import { redactUrl } from '../../validate/connections/redact-url.js';
 import { JsonReporter } from '../console/json-reporter.js';
-import { RunTally, type ExecutionReporter } from '../console/reporter.js';
+import type { ExecutionReporter } from '../console/reporter.js';
 import { createRootLogger } from '../console/root-logger.js';
 import { TextReporter } from '../console/text-reporter.js';
 import { useColor } from '../output.js';
 import type { ExecuteFlags } from './pipeline-execute.js';
 import { readSecrets, readVarsFile } from './pipeline-execute-inputs.js';
-import { cancelOnSignals } from './pipeline-execute-signals.js';
+import { cancelOnSignals, trackProcesses } from './pipeline-execute-signals.js';
 
 export interface RunRequest {
   flags: ExecuteFlags;
@@ -46,8 +48,8 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline }: 
   await using store = await openStateStore(backend);
   await using logStore = await openLogStore(backend);
   const artifactStore = new FileArtifactStore({ root: join(config.workdir, 'artifacts'), uploadBase: root });
-  const tally = new RunTally(0);
-  const signals = cancelOnSignals({ pids: () => tally.pids.values(), notice: (message) => reporter.notice(message) });
+  const processes = trackProcesses(new LocalExecutor());
+  const signals = cancelOnSignals({ pids: () => processes.pids, notice: (message) => reporter.notice(message) });
   try {
     const result = await launchExecution({
       pipeline,
@@ -69,6 +71,7 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline }: 
       ...(flags.resume ? { resumeId: flags.resume } : {}),
       retryDefaults: retryDefaultsFromConfig(config),
       capacity: configuredCapacity(config),
+      executors: createExecutorRegistry({ local: processes.executor }),
       store,
       logStore,
       artifactStore,
@@ -77,10 +80,7 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline }: 
       onStart: (started) => {
         reporter.start({ executionId: started.executionId, pipeline: pipeline.name, tasks: pipeline.stages.reduce((sum, stage) => sum + stage.tasks.length, 0), ds: started.ds, resumed: started.resumed, succeededBefore: started.succeededBefore });
       },
-      onEvents: (events) => {
-        for (const event of events) tally.apply(event);
-        reporter.events(events);
-      },
+      onEvents: (events) => reporter.events(events),
       onOutput: (taskId, attempt, line) => reporter.output(taskId, attempt, line),
     });
     const state = foldExecution(await store.read(result.executionId));

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { Executor } from '../../executors/executor.js';
 
 export interface SignalCancellation {
   /** Aborts on the first SIGINT or SIGTERM. */
@@ -51,4 +52,25 @@ export function cancelOnSignals(options: { pids: () => Iterable<number>; notice:
       process.off('SIGTERM', onSignal);
     },
   };
+}
+
+/**
+ * The process ids of attempts running right now, from the executor itself: a forced stop must
+ * reach a task that started a moment ago, before its start is in the ledger.
+ */
+export function trackProcesses(inner: Executor): { executor: Executor; pids: Set<number> } {
+  const pids = new Set<number>();
+  const executor: Executor = {
+    name: inner.name,
+    start(attempt, io) {
+      const running = inner.start(attempt, io);
+      const { pid } = running;
+      if (pid !== undefined) {
+        pids.add(pid);
+        void running.result.then(() => pids.delete(pid));
+      }
+      return running;
+    },
+  };
+  return { executor, pids };
 }

@@ -43,7 +43,10 @@ export interface ExecutionReporter {
 /** Running, done and failed counts and per-task durations, kept from the events as they arrive. */
 export class RunTally {
   readonly durations = new Map<string, number>();
-  /** Process ids of attempts still running, so a forced stop can kill their groups. */
+  /**
+   * Process ids of attempts whose start is durable and whose exit is not yet. A forced stop
+   * should use `trackProcesses` instead: it also sees a task that started a moment ago.
+   */
   readonly pids = new Map<string, number>();
   running = 0;
   done = 0;
