@@ -107,21 +107,25 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   private async storeBlob(sourcePath: string): Promise<{ sha256: string; sizeBytes: number }> {
+    // Content already stored costs one read and no write.
+    const seen = await hashFile(sourcePath);
+    const present = await stat(this.blobFile(seen.sha256)).catch(() => undefined);
+    if (present?.size === seen.sizeBytes) return seen;
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true, mode: DIR_MODE });
     const tmp = join(tmpDir, randomUUID());
     try {
+      // What was copied is what counts, should the file have changed since it was hashed.
       const sha256 = await copyHashing(sourcePath, tmp);
       const blob = this.blobFile(sha256);
       const { size } = await stat(tmp);
       const existing = await stat(blob).catch(() => undefined);
-      // Same content is stored once. A blob of the wrong size was damaged: replace it whole.
       if (existing?.size === size) return { sha256, sizeBytes: size };
       await mkdir(dirname(blob), { recursive: true, mode: DIR_MODE });
       await chmod(tmp, BLOB_MODE);
+      // A blob of the wrong size was damaged: replace it whole. Otherwise link, so a concurrent writer of the same content keeps its copy.
       if (existing) await rename(tmp, blob);
       else await link(tmp, blob).catch((error: NodeJS.ErrnoException) => {
-        // Another writer put the same content first: theirs stays.
         if (error.code !== 'EEXIST') throw error;
       });
       await syncDir(dirname(blob));

@@ -102,6 +102,19 @@ describe('FileArtifactStore', () => {
     expect(readdirSync(join(dir.path, 'bad'))).toEqual([]);
   });
 
+  it('replaces a blob cut short when the same content is put again', async () => {
+    using dir = makeTempDir();
+    const store = new FileArtifactStore({ root: join(dir.path, 'artifacts') });
+    const file = dir.write('a.csv', 'id\n1\n2\n');
+    const stored = await store.put({ executionId: EXECUTION, task: 's.t', path: 'a.csv', sourcePath: file });
+    const blob = new URL(stored.uri);
+    chmodSync(blob, 0o644);
+    writeFileSync(blob, 'id\n');
+    await store.put({ executionId: EXECUTION, task: 's.t', path: 'a.csv', sourcePath: file });
+    await store.copyTo(stored, join(dir.path, 'copy.csv'));
+    expect(readFileSync(join(dir.path, 'copy.csv'), 'utf8')).toBe('id\n1\n2\n');
+  });
+
   it('says so when an indexed blob is gone', async () => {
     using dir = makeTempDir();
     const store = new FileArtifactStore({ root: join(dir.path, 'artifacts') });
