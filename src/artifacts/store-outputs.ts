@@ -45,6 +45,11 @@ export async function storeOutputs(options: StoreOutputsOptions, input: AfterSuc
       problems.push(`output \`${output.path}\`: ${(error as Error).message}`);
       continue;
     }
+    // Paths go into the artifact index and the ledger as they are: a secret must never be part of one.
+    if (holdsSecret(input.spec.secrets, path, uploadTo)) {
+      problems.push(`output \`${output.path}\` renders to a path or upload_to holding a secret value: keep secrets out of artifact paths`);
+      continue;
+    }
     const resolved = await resolveInside(outputDir, path);
     if (!resolved.ok) {
       problems.push(`output ${resolved.reason}`);
@@ -92,4 +97,8 @@ export function storedEvent(stored: StoredArtifact): ArtifactStoredEvent {
     ...(stored.uploadedTo ? { uploaded_to: stored.uploadedTo } : {}),
     ...(stored.uploadSkipped ? { upload_skipped: stored.uploadSkipped } : {}),
   };
+}
+
+function holdsSecret(secrets: readonly string[], ...texts: (string | undefined)[]): boolean {
+  return secrets.some((secret) => secret !== '' && texts.some((text) => text?.includes(secret)));
 }

@@ -116,6 +116,22 @@ describe('afterSuccess', () => {
     expect(events[1]).toMatchObject({ path: 'orders.csv', upload_skipped: 'upload_to s3://raw-data/orders/: s3:// stores are not supported yet; the artifact is kept in the local store only' });
   });
 
+  it('refuses an output whose rendered path or upload_to would hold a secret', async () => {
+    using dir = makeTempDir();
+    const { store, afterSuccess } = lifecycleIn(dir.path);
+    const task = plannedTask('s', { name: 't', output_artifacts: [{ path: 'out_{{ REGION }}.csv' }, { path: 'ok.csv', upload_to: 's3://bucket/{{ REGION }}/' }] });
+    const attempt = attemptOf(dir.path, FIRST, task);
+    const spec = { ...attempt.spec, secrets: ['emea'] };
+    writeFileSync(join(spec.env.OUTPUT_DIR as string, 'out_emea.csv'), 'x\n');
+    writeFileSync(join(spec.env.OUTPUT_DIR as string, 'ok.csv'), 'x\n');
+    const { failure } = await afterSuccess({ ...attempt, spec });
+    expect(failure?.reason).toBe(
+      'Task s.t exited 0 but output `out_{{ REGION }}.csv` renders to a path or upload_to holding a secret value: keep secrets out of artifact paths; ' +
+        'output `ok.csv` renders to a path or upload_to holding a secret value: keep secrets out of artifact paths',
+    );
+    expect(JSON.stringify(await store.list({ executionId: FIRST }))).not.toContain('emea');
+  });
+
   it('does nothing for a task without outputs or rules', async () => {
     using dir = makeTempDir();
     const { afterSuccess } = lifecycleIn(dir.path);
