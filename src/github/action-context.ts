@@ -15,6 +15,7 @@ export interface ActionContext {
 }
 
 export interface ActionInputs {
+  /** The `pipelines` glob; its directory part (before the first wildcard) is where pipelines are looked for. */
   pipelines: string;
   strict: boolean;
   checkConnections: boolean;
@@ -45,6 +46,15 @@ export function readActionInputs(env: NodeJS.ProcessEnv): ActionInputs {
     comment: flag('comment', true),
     token: input('github-token', ''),
   };
+}
+
+/** The directory a pipelines glob starts in: `pipelines/**\/*.y?(a)ml` → `pipelines`. */
+export function pipelinesDirectory(glob: string): string {
+  const parts = glob.split('/');
+  const wildcard = parts.findIndex((part) => /[*?{[]/.test(part));
+  const directory = (wildcard < 0 ? parts.slice(0, -1) : parts.slice(0, wildcard)).join('/');
+  if (!directory) throw new UsageError(`Input pipelines (${JSON.stringify(glob)}) must start with the directory that holds the pipelines, such as "pipelines/**/*.y?(a)ml"`);
+  return directory;
 }
 
 /** Reads GITHUB_EVENT_PATH and friends: pull_request → base..head, push → before..after, anything else → the whole tree at GITHUB_SHA. */

@@ -1,10 +1,12 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { validateRepository, type RepositoryValidation } from '../gitops/validate-repository.js';
 import { formatHuman } from '../validate/report/human.js';
-import { readActionContext, readActionInputs } from './action-context.js';
+import { pipelinesDirectory, readActionContext, readActionInputs } from './action-context.js';
+import { resolveValidationRange } from './action-range.js';
 import { createGithubClient } from './github-client.js';
 import { publishValidation } from './publish-validation.js';
-import { validateChangedPipelines, type ChangeValidation } from './validate-changes.js';
 
 export interface ActionResult {
   exitCode: number;
@@ -14,15 +16,30 @@ export interface ActionResult {
 }
 
 /**
- * The action: validate the event's commit range, write SARIF, report a check run and one PR
- * comment when a token allows, write the step summary and outputs. Exit code 1 when there are errors.
+ * The action: validate the event's commit range with `validateRepository` (what `validate repo`
+ * runs), write SARIF, report a check run and one PR comment when a token allows, write the step
+ * summary and outputs. Exit code 1 when there are errors.
  */
 export async function runAction(env: NodeJS.ProcessEnv, version: string, log: (line: string) => void = console.log): Promise<ActionResult> {
   const inputs = readActionInputs(env);
   const context = readActionContext(env);
+  const pipelinesDir = pipelinesDirectory(inputs.pipelines);
   const sarifFile = resolve(context.workspace, inputs.sarifFile);
-  let validation: Promise<ChangeValidation> | undefined;
-  const validate = () => (validation ??= validateChangedPipelines({ workspace: context.workspace, base: context.baseSha, head: context.headSha, pipelines: inputs.pipelines, strict: inputs.strict, checkConnections: inputs.checkConnections, checkResources: inputs.checkResources, version }));
+  const range = await resolveValidationRange(context.workspace, { base: context.baseSha, head: context.headSha, checkedOut: env.GITHUB_SHA ?? context.headSha });
+  for (const note of range.notes) log(`::warning::${note}`);
+  let validation: Promise<RepositoryValidation> | undefined;
+  const validate = () => (validation ??= validateRepository({
+    repo: context.workspace,
+    base: range.base,
+    head: range.head,
+    strict: inputs.strict,
+    checkConnections: inputs.checkConnections,
+    checkResources: inputs.checkResources,
+    pipelinesDir,
+    // The mirror goes to the runner's scratch space, never into the checkout being validated.
+    workdir: join(env.RUNNER_TEMP ?? tmpdir(), 'orchestrate'),
+    toolVersion: version,
+  }));
 
   if (inputs.token) {
     const octokit = createGithubClient({ token: inputs.token, baseUrl: env.GITHUB_API_URL });
@@ -41,7 +58,7 @@ export async function runAction(env: NodeJS.ProcessEnv, version: string, log: (l
   const { report, markdown, sarif } = await validate();
   mkdirSync(dirname(sarifFile), { recursive: true });
   writeFileSync(sarifFile, `${JSON.stringify(sarif, null, 2)}\n`);
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n${range.notes.map((note) => `> ${note}\n`).join('')}`);
   if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `errors=${report.counts.errors}\nwarnings=${report.counts.warnings}\nsarif-file=${sarifFile}\n`);
   log(formatHuman(report, { color: false }).trimEnd());
   log(`SARIF written to ${sarifFile}`);

@@ -1,11 +1,11 @@
 import type { Octokit } from '@octokit/rest';
+import type { RepositoryValidation } from '../gitops/validate-repository.js';
+import type { ValidationReport } from '../validate/validate-files.js';
 import { findingsToAnnotations } from './annotations.js';
 import { completeCheckRun, createCheckRun, type CheckConclusion } from './check-runs.js';
 import { setCommitStatus } from './commit-status.js';
 import type { RepositoryRef } from './github-client.js';
-import { describeCounts } from './markdown-summary.js';
 import { composeComment, upsertPullRequestComment } from './pull-request-comment.js';
-import type { ChangeValidation } from './validate-changes.js';
 
 export const CHECK_CONTEXT = 'orchestrate/validate';
 
@@ -33,15 +33,23 @@ export interface PublishResult {
   commentId?: number;
 }
 
+/** The headline a check run and a commit status share: "2 errors, 1 warning in 3 pipeline files". */
+export function describeCounts(report: ValidationReport): string {
+  const { files, errors, warnings } = report.counts;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  if (errors === 0 && warnings === 0) return `${plural(files, 'pipeline file')} valid`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'pipeline file')}`;
+}
+
 /**
  * Runs `validate` inside a check run: the run shows as in progress at once and always completes
  * with a conclusion, `failure` when validation finds errors or cannot run at all. Then the one
  * PR comment and, when asked, the commit status.
  */
-export async function publishValidation(octokit: Octokit, target: PublishTarget, validate: () => Promise<ChangeValidation>, options: PublishOptions): Promise<PublishResult & { validation: ChangeValidation }> {
+export async function publishValidation(octokit: Octokit, target: PublishTarget, validate: () => Promise<RepositoryValidation>, options: PublishOptions): Promise<PublishResult & { validation: RepositoryValidation }> {
   const { repository, headSha } = target;
   const checkRunId = await createCheckRun(octokit, repository, headSha);
-  let validation: ChangeValidation;
+  let validation: RepositoryValidation;
   try {
     validation = await validate();
   } catch (error) {

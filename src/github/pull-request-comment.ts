@@ -7,10 +7,11 @@ export const COMMENT_MARKER = '<!-- orchestrate:validate -->';
 export const MAX_COMMENT_LENGTH = 65_536;
 
 /**
- * The marker, then the markdown; past GitHub's limit the markdown is cut at a line break and a
+ * The marker (unless the markdown starts with it already), then the markdown; past GitHub's limit the markdown is cut at a line break and a
  * note says how much is missing and where the whole report is (`fullReport`, such as the SARIF file).
  */
-export function composeComment(markdown: string, fullReport: string): string {
+export function composeComment(summary: string, fullReport: string): string {
+  const markdown = summary.startsWith(`${COMMENT_MARKER}\n`) ? summary.slice(COMMENT_MARKER.length + 1) : summary;
   const body = `${COMMENT_MARKER}\n${markdown}`;
   if (body.length <= MAX_COMMENT_LENGTH) return body;
   const note = (shown: number) => `\n\n---\n**This report was truncated** (${shown.toLocaleString('en-US')} of ${markdown.length.toLocaleString('en-US')} characters shown, GitHub allows ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} in a comment). The full report is in ${fullReport}.\n`;

@@ -57,7 +57,8 @@ describe('the committed action bundle on a pull_request event', () => {
     expect(server.state.checkRuns.find((run) => run.headSha === fixed)).toMatchObject({ status: 'completed', conclusion: 'success', annotations: [] });
     expect(comments()).toHaveLength(1);
     expect(comments()[0]?.updates).toBe(1);
-    expect(comments()[0]?.body).toContain('1 pipeline file valid');
+    expect(comments()[0]?.body).toContain('Pipeline validation: 0 errors, 0 warnings in 1 pipeline');
+    expect(comments()[0]?.body.split(COMMENT_MARKER)).toHaveLength(2);
     expect(second.outputs.errors).toBe('0');
   });
 
