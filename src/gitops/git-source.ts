@@ -81,6 +81,8 @@ export class GitSource implements Source {
 
   async pin(sha: string): Promise<void> {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
+    // Fetches the commit by SHA when the mirror lacks it, and names it clearly when nobody has it.
+    await this.resolve(sha);
     await this.run('git update-ref', ['update-ref', `${PIN_PREFIX}${sha}`, sha]);
   }
 

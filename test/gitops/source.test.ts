@@ -93,6 +93,25 @@ describe('GitSource', () => {
     const workspace = join(temp.path, 'workspace');
     await source.checkout(v2, workspace);
     await withWorkspace(workspace, () => expect(readFileSync(join(workspace, 'scripts/letters.js'), 'utf8')).toBe(writeLetter('B')));
+    // What was never pinned is gone from both sides, and the error says which commit.
+    const lost = repo.commit({ 'scripts/letters.js': writeLetter('D') });
+    await source.fetch();
+    repo.git('reset', '--quiet', '--hard', v2b);
+    repo.git('reflog', 'expire', '--expire=now', '--all');
+    repo.git('gc', '--quiet', '--prune=now');
+    await source.fetch();
+    execFileSync('git', ['--git-dir', source.mirror, 'gc', '--quiet', '--prune=now']);
+    await expect(source.checkout(lost, join(temp.path, 'lost'))).rejects.toThrow(`No commit \`${lost}\` in ${repo.path}`);
+  });
+
+  it('checks out two SHAs at once from one mirror, each into its own workspace', async () => {
+    using temp = makeTempDir();
+    const { source, v1, v2 } = setUp(temp);
+    await source.fetch();
+    const [one, two] = [join(temp.path, 'one'), join(temp.path, 'two')];
+    await Promise.all([source.checkout(v1, one), source.checkout(v2, two)]);
+    await withWorkspace(one, () => expect(readFileSync(join(one, 'scripts/letters.js'), 'utf8')).toBe(writeLetter('A')));
+    await withWorkspace(two, () => expect(readFileSync(join(two, 'scripts/letters.js'), 'utf8')).toBe(writeLetter('B')));
   });
 
   it('refuses a workspace that already holds files', async () => {

@@ -77,3 +77,49 @@ describe('validateRepository', () => {
     expect(run?.originalUriBaseIds['%SRCROOT%']?.uri).toBe(`file://${repo.path}/`);
   });
 });
+
+describe('validateRepository summary', () => {
+  it('says so when a change touches no pipeline', async () => {
+    using temp = makeTempDir();
+    const { repo, base } = linkedRepository(join(temp.path, 'origin'));
+    const head = repo.commit({ 'README.md': '# pipelines\n' });
+    const result = await validateRepository({ repo: repo.path, base, head, workdir: join(temp.path, 'work') });
+    expect(result.changed).toEqual([]);
+    expect(result.report.valid).toBe(true);
+    expect(result.markdown).toContain('No pipeline is affected by this change.');
+  });
+
+  it('shows the semantic diff of a changed pipeline and flags a schedule moved across the March DST week in New York', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const scheduled = (cron: string, tasks: string) => `version: "2.1"
+name: nightly
+schedule: { cron: "${cron}", timezone: America/New_York }
+config: { parallel: true }
+stages:
+  - name: main
+    tasks:
+${tasks}`;
+    const base = repo.commit({
+      'pipelines/nightly.yaml': scheduled('0 2 * * *', '      - { name: pull, type: shell, command: echo pull }\n      - { name: push, type: shell, command: echo push, dependencies: [pull] }\n'),
+    });
+    const head = repo.commit({
+      'pipelines/nightly.yaml': scheduled('30 2 * * *', '      - { name: pull, type: shell, command: echo pull --all }\n      - { name: audit, type: shell, command: echo audit, dependencies: [pull] }\n'),
+    });
+    const result = await validateRepository({ repo: repo.path, base, head, workdir: join(temp.path, 'work'), now: new Date('2026-03-05T12:00:00Z') });
+    const markdown = result.markdown;
+    expect(markdown.startsWith('<!-- orchestrate:validate -->\n### ✅ Pipeline validation: 0 errors, 0 warnings in 1 pipeline\n')).toBe(true);
+    expect(markdown).toContain('<summary><code>nightly</code> changed: 1 task added, 1 task removed, 1 task changed, 2 edges changed, schedule changed ⚠️ DST</summary>');
+    for (const line of [
+      '- ➕ task `main.audit` (`shell`)',
+      '- ➖ task `main.push` (`shell`)',
+      '- ✏️ task `main.pull`: command `echo pull` → `echo pull --all`',
+      '- ➕ edge `main.pull → main.audit`',
+      '- ➖ edge `main.pull → main.push`',
+      '**Schedule** `0 2 * * *` (America/New_York) → `30 2 * * *` (America/New_York)',
+      '| 3 | 2026-03-08 03:00 EDT | 2026-03-08 03:00 EDT |',
+      '| 4 | 2026-03-09 02:00 EDT | 2026-03-09 02:30 EDT |',
+      '> [!WARNING]',
+    ]) expect(markdown).toContain(line);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeployedVersion, DeploymentEventBody, DeploymentFinding } from '../../state/events.js';
 import { UsageError } from '../../errors.js';
+import { redactUrl } from '../../validate/connections/redact-url.js';
 import type { StateStore } from '../../state/state-store.js';
 import type { Deployment, DeploymentState } from './deployment-fold.js';
 import { DeploymentLedger } from './deployment-ledger.js';
@@ -44,57 +45,92 @@ export type ReconcileOutcome =
  * One reconcile, shaped like Flux's: fetch → compare → validate → deploy → record. Idempotent:
  * running it again on the same head changes nothing, and a run killed at any moment leaves
  * either no trace or a whole deployment (one append). Executions a deployment starts are
- * named in the same append, so a restarted reconciler starts any that never began.
+ * named in the same append, so a restarted reconciler starts any that never began. What the
+ * reconcile saw (the head, and why it is not deployed) is recorded in a `finally`, only when it
+ * differs from the last record, so polling an unchanged branch appends nothing.
  */
 export async function reconcileOnce(deps: ReconcileDependencies, trigger: 'reconcile' | 'sync' | 'webhook'): Promise<ReconcileOutcome> {
   const leaseName = `reconcile:${deps.ledger.ledgerId}`;
   const lease = await deps.store.acquireLease({ name: leaseName, owner: deps.owner, ttlMs: deps.leaseMs ?? 60_000 });
   if (!lease) return { outcome: 'busy' };
+  const seen: { head?: string; reason: string | null } = { reason: null };
   try {
-    const head = await deps.fetchHead();
-    let state = await deps.ledger.state();
-
-    if (state.pin && state.pin.branch_head_sha !== head) {
-      // A commit newer than the one the rollback was made against: the pin has done its job.
-      await deps.ledger.append(state, [{ type: 'deployment.unpinned', by: deps.owner, reason: `branch moved to ${head.slice(0, 12)}` }]);
-      state = await deps.ledger.state();
-    }
-    if (state.pin) return { outcome: 'pinned', head, pinnedSha: state.pin.sha };
-
-    if (state.active?.sha === head) {
-      await startMissingExecutions(deps, state.active);
-      return { outcome: 'unchanged', head };
-    }
-    // A head that already failed stays failed until the branch moves: no record per poll.
-    if (state.deployments.some((deployment) => deployment.sha === head && deployment.status === 'failed')) return { outcome: 'unchanged', head };
-
-    const base = state.active?.sha ?? null;
-    const evaluation = await deps.evaluate(base, head);
-    const failed = evaluation.errors > 0;
-    const changes = compareVersions(state.active?.versions ?? [], evaluation.versions);
-    const runs = failed ? [] : evaluation.runOnDeploy.filter((name) => changes.added.includes(name) || changes.changed.includes(name));
-    const executions = runs.map(() => randomUUID());
-    const record: DeploymentEventBody = {
-      type: 'deployment.recorded',
-      deployment_id: DeploymentLedger.newDeploymentId(),
-      sha: head,
-      ...(base ? { previous_sha: base } : {}),
-      branch: deps.ledger.branch,
-      status: failed ? 'failed' : 'active',
-      trigger,
-      versions: evaluation.versions,
-      ...changes,
-      ...(evaluation.findings.length > 0 ? { findings: evaluation.findings } : {}),
-      ...(executions.length > 0 ? { executions: executions.map((id, index) => `${id}:${runs[index] as string}`) } : {}),
-    };
-    if (!failed) await deps.pin(head);
-    await deps.ledger.append(state, [record]);
-    const deployment = (await deps.ledger.state()).deployments.find((candidate) => candidate.sha === head) as Deployment;
-    if (!failed) await startMissingExecutions(deps, deployment);
-    return { outcome: failed ? 'failed' : 'deployed', head, deployment };
+    const outcome = await reconcileHead(deps, trigger, seen);
+    if (outcome.outcome === 'pinned') seen.reason = `pinned to ${outcome.pinnedSha.slice(0, 12)}`;
+    return outcome;
+  } catch (error) {
+    seen.reason = `reconcile failed: ${redactUrl(String((error as Error)?.message ?? error))}`;
+    throw error;
   } finally {
+    await recordObservation(deps.ledger, seen).catch(() => undefined);
     await deps.store.releaseLease({ name: leaseName, owner: deps.owner });
   }
+}
+
+async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' | 'sync' | 'webhook', seen: { head?: string; reason: string | null }): Promise<ReconcileOutcome> {
+  const head = await deps.fetchHead();
+  seen.head = head;
+  let state = await deps.ledger.state();
+
+  if (state.pin && state.pin.branch_head_sha !== head) {
+    // A commit newer than the one the rollback was made against: the pin has done its job.
+    await deps.ledger.append(state, [{ type: 'deployment.unpinned', by: deps.owner, reason: `branch moved to ${head.slice(0, 12)}` }]);
+    state = await deps.ledger.state();
+  }
+  if (state.pin) return { outcome: 'pinned', head, pinnedSha: state.pin.sha };
+
+  if (state.active?.sha === head) {
+    await startMissingExecutions(deps, state.active);
+    return { outcome: 'unchanged', head };
+  }
+  // A head that already failed stays failed until the branch moves: no record per poll.
+  const failedBefore = state.deployments.find((deployment) => deployment.sha === head && deployment.status === 'failed');
+  if (failedBefore) {
+    seen.reason = failureReason(failedBefore);
+    return { outcome: 'unchanged', head };
+  }
+
+  const base = state.active?.sha ?? null;
+  const evaluation = await deps.evaluate(base, head);
+  const failed = evaluation.errors > 0;
+  const changes = compareVersions(state.active?.versions ?? [], evaluation.versions);
+  const runs = failed ? [] : evaluation.runOnDeploy.filter((name) => changes.added.includes(name) || changes.changed.includes(name));
+  const executions = runs.map(() => randomUUID());
+  const record: DeploymentEventBody = {
+    type: 'deployment.recorded',
+    deployment_id: DeploymentLedger.newDeploymentId(),
+    sha: head,
+    ...(base ? { previous_sha: base } : {}),
+    branch: deps.ledger.branch,
+    status: failed ? 'failed' : 'active',
+    trigger,
+    versions: evaluation.versions,
+    ...changes,
+    ...(evaluation.findings.length > 0 ? { findings: evaluation.findings } : {}),
+    ...(executions.length > 0 ? { executions: executions.map((id, index) => `${id}:${runs[index] as string}`) } : {}),
+  };
+  if (!failed) await deps.pin(head);
+  await deps.ledger.append(state, [record]);
+  const deployment = (await deps.ledger.state()).deployments.find((candidate) => candidate.sha === head) as Deployment;
+  if (failed) {
+    seen.reason = failureReason(deployment);
+    return { outcome: 'failed', head, deployment };
+  }
+  await startMissingExecutions(deps, deployment);
+  return { outcome: 'deployed', head, deployment };
+}
+
+function failureReason(deployment: Deployment): string {
+  const count = deployment.findings.filter((finding) => finding.severity === 'error').length;
+  return `${deployment.sha.slice(0, 12)} failed validation (${count} error${count === 1 ? '' : 's'})`;
+}
+
+async function recordObservation(ledger: DeploymentLedger, seen: { head?: string; reason: string | null }): Promise<void> {
+  const state = await ledger.state();
+  const head = seen.head ?? state.observed?.branch_head_sha;
+  if (!head) return;
+  if (state.observed && state.observed.branch_head_sha === head && state.observed.reason === seen.reason) return;
+  await ledger.append(state, [{ type: 'deployment.observed', branch_head_sha: head, ...(seen.reason ? { reason: seen.reason } : {}) }]);
 }
 
 /** Pipelines whose version appeared, changed hash, or disappeared between two deployments. */

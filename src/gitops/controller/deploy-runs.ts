@@ -1,0 +1,221 @@
+import type { Logger } from 'pino';
+import type { ArtifactStore } from '../../artifacts/artifact-store.js';
+import { launchExecution } from '../../engine/launch-execution.js';
+import type { ResourcePool } from '../../engine/resource-pool.js';
+import { resumePointFrom } from '../../engine/resume-point.js';
+import { InternalError } from '../../errors.js';
+import type { RetryPolicy } from '../../spec/schema/task.js';
+import type { Pipeline } from '../../spec/schema/pipeline.js';
+import type { LogStore } from '../../state/log-store.js';
+import type { StateStore } from '../../state/state-store.js';
+import type { Deployment } from '../deployments/deployment-fold.js';
+import type { Source } from '../source.js';
+import { versionsAt } from '../versions.js';
+import { loadWorkspacePipeline, prepareWorkspace, workspaceOf } from './execution-workspace.js';
+import { holdLease, type HeldLease } from './held-lease.js';
+
+/** The reason the engine records when an execution's signal aborts it: what a controller shutdown leaves. */
+export const SHUTDOWN_REASON = 'cancelled by signal';
+
+export interface DeployRunsOptions {
+  source: Source;
+  store: StateStore;
+  logStore?: LogStore;
+  /** Executions live in `<workdir>/executions/<id>/` (workspace, output). */
+  workdir: string;
+  logger: Logger;
+  /** This controller in every lease it takes. */
+  owner: string;
+  /** How long a lease outlives a controller that stopped renewing it. @defaultValue 30_000 */
+  leaseTtlMs?: number;
+  /** Where pipeline files live in the repository. @defaultValue 'pipelines' */
+  pipelinesDir?: string;
+  /** What `{{ env.NAME }}` reads. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** What `{{ secrets.NAME }}` reads. */
+  secrets: Readonly<Record<string, string | undefined>>;
+  retryDefaults?: RetryPolicy;
+  /** One pool for every execution of the controller, so they share the machine. */
+  pool?: ResourcePool;
+  /** An artifact store for an execution running from `workspace`. */
+  artifactStoreFor?(workspace: string): ArtifactStore;
+}
+
+interface Running {
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+interface Launch {
+  executionId: string;
+  pipeline: Pipeline;
+  file: string;
+  hash: string;
+  sha: string;
+  workspace: string;
+  lease: HeldLease;
+  resume: boolean;
+}
+
+/**
+ * The executions a controller runs in the background: deploy-triggered ones, and the ones a
+ * previous controller left behind. Each is held by a lease `execution:<id>` renewed while it
+ * runs, so exactly one controller runs it and a dead one's work can be picked up.
+ */
+export class DeployRuns {
+  private readonly running = new Map<string, Running>();
+  /** Starts and resumes between their lease and their launch: shutdown waits for them. */
+  private readonly starting = new Set<Promise<unknown>>();
+  private closing = false;
+
+  constructor(private readonly options: DeployRunsOptions) {}
+
+  /** Ids of the executions running in this process. */
+  runningIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Starts a deploy-triggered execution under its pre-assigned id, unless someone already did. */
+  start(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void> {
+    return this.whileStarting(this.startNow(request));
+  }
+
+  private async startNow(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void> {
+    const { executionId, deployment } = request;
+    if (this.closing || this.running.has(executionId)) return;
+    const version = deployment.versions.find((candidate) => candidate.pipeline === request.pipeline);
+    if (!version) throw new InternalError(`Deployment ${deployment.id} names execution ${executionId} of \`${request.pipeline}\` but has no version of it`);
+    const lease = await this.takeLease(executionId);
+    if (!lease) return;
+    try {
+      // Events mean a previous life of this controller (or another replica) started it: resuming is the other path.
+      if ((await this.options.store.read(executionId)).length > 0) return await lease.release();
+      const workspace = workspaceOf(this.options.workdir, executionId);
+      await prepareWorkspace(this.options.source, deployment.sha, workspace, { fresh: true });
+      const pipeline = await loadWorkspacePipeline(workspace, version.file);
+      this.launch({ executionId, pipeline, file: version.file, hash: version.version_hash, sha: deployment.sha, workspace, lease, resume: false });
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Resumes the executions among `owned` that no live controller holds: `running` ones whose
+   * lease expired (their controller died) and ones a controller shutdown cancelled.
+   */
+  async resumeOrphans(owned: ReadonlySet<string>): Promise<string[]> {
+    if (owned.size === 0 || this.closing) return [];
+    const candidates: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.store.list({ status: ['running', 'cancelled'], limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const summary of page.executions) if (owned.has(summary.execution_id) && !this.running.has(summary.execution_id)) candidates.push(summary.execution_id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const resumed: string[] = [];
+    for (const executionId of candidates) if (await this.whileStarting(this.resumeOne(executionId))) resumed.push(executionId);
+    return resumed;
+  }
+
+  /** Resolves when every execution running now has finished. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running.values()].map((run) => run.done));
+  }
+
+  /**
+   * Stops taking work, lets running executions finish for `graceMs`, then cancels the rest:
+   * their ledgers end `cancelled` with SHUTDOWN_REASON and their leases are released, so the
+   * next controller resumes them at once. Returns the ids it cancelled.
+   */
+  async shutdown(graceMs: number): Promise<string[]> {
+    this.closing = true;
+    await Promise.allSettled([...this.starting]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.idle(), grace]);
+    clearTimeout(timer);
+    const left = [...this.running.entries()];
+    for (const [, run] of left) run.abort.abort(new Error('the controller is shutting down'));
+    await Promise.allSettled(left.map(([, run]) => run.done));
+    return left.map(([id]) => id);
+  }
+
+  private whileStarting<T>(work: Promise<T>): Promise<T> {
+    this.starting.add(work);
+    return work.finally(() => this.starting.delete(work));
+  }
+
+  private async resumeOne(executionId: string): Promise<boolean> {
+    const lease = await this.takeLease(executionId);
+    if (!lease) return false;
+    try {
+      // Read under the lease: the execution may have finished between the listing and now.
+      const point = resumePointFrom(await this.options.store.read(executionId), executionId);
+      const sha = point.header.commit_sha;
+      const leftByShutdown = point.finished?.status === 'cancelled' && point.finished.reason === SHUTDOWN_REASON;
+      if ((point.finished && !leftByShutdown) || !sha) {
+        await lease.release();
+        return false;
+      }
+      const workspace = workspaceOf(this.options.workdir, executionId);
+      // The recorded workspace, or the recorded commit checked out again when it is gone.
+      await prepareWorkspace(this.options.source, sha, workspace, { fresh: false });
+      const pipeline = await loadWorkspacePipeline(workspace, point.pipelineFile);
+      const { versions } = await versionsAt(this.options.source, sha, { pipelinesDir: this.options.pipelinesDir });
+      const hash = versions.find((version) => version.file === point.pipelineFile)?.hash ?? point.header.pipeline_hash;
+      this.launch({ executionId, pipeline, file: point.pipelineFile, hash, sha, workspace, lease, resume: true });
+      return true;
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  }
+
+  private takeLease(executionId: string): Promise<HeldLease | undefined> {
+    const logger = this.options.logger;
+    return holdLease(this.options.store, {
+      name: `execution:${executionId}`,
+      owner: this.options.owner,
+      ttlMs: this.options.leaseTtlMs ?? 30_000,
+      onLost: (error) => logger.warn({ executionId, err: error }, `lost the lease of execution ${executionId}; another controller may resume it`),
+    });
+  }
+
+  private launch(launch: Launch): void {
+    const { executionId, workspace, lease } = launch;
+    const options = this.options;
+    const abort = new AbortController();
+    const logger = options.logger.child({ executionId });
+    logger.info({ pipeline: launch.pipeline.name, sha: launch.sha, resumed: launch.resume }, `${launch.resume ? 'resuming' : 'starting'} execution ${executionId} of ${launch.pipeline.name} at ${launch.sha.slice(0, 12)}`);
+    const done = launchExecution({
+      pipeline: launch.pipeline,
+      pipelineFile: launch.file,
+      pipelineHash: launch.hash,
+      workspace,
+      workdir: options.workdir,
+      commitSha: launch.sha,
+      trigger: 'deploy',
+      triggeredBy: options.owner,
+      ...(launch.resume ? { resumeId: executionId } : { executionId }),
+      env: options.env,
+      secrets: options.secrets,
+      ...(options.retryDefaults ? { retryDefaults: options.retryDefaults } : {}),
+      store: options.store,
+      ...(options.logStore ? { logStore: options.logStore } : {}),
+      ...(options.artifactStoreFor ? { artifactStore: options.artifactStoreFor(workspace) } : {}),
+      ...(options.pool ? { pool: options.pool } : {}),
+      logger,
+      signal: abort.signal,
+    })
+      .then(
+        (result) => logger.info({ status: result.outcome.status }, `execution ${executionId} of ${launch.pipeline.name} ${result.outcome.status}`),
+        (error: unknown) => logger.error({ err: error }, `execution ${executionId} of ${launch.pipeline.name} could not run`),
+      )
+      .finally(async () => {
+        await lease.release().catch((error: unknown) => logger.warn({ err: error }, `could not release the lease of execution ${executionId}`));
+        this.running.delete(executionId);
+      });
+    this.running.set(executionId, { abort, done });
+  }
+}
