@@ -360,7 +360,37 @@ const STRUCTURE: Case[] = [
       at('structure/hook-config', [10, 13, 10, 18], 'A `shell` hook needs `command:`'),
       at('structure/hook-config', [11, 13, 11, 19], '`config.webhook` or `config.url`'),
       at('structure/hook-config', [13, 13, 13, 20], 'A `webhook` hook needs'),
-      at('structure/hook-config', [14, 13, 14, 23], '`config.destination`'),
+    ],
+  },
+  {
+    name: 'remote-artifact-store: a remote upload_to and a remote input, at their values',
+    yaml: oneStage(
+      '      - name: t',
+      '        type: noop',
+      '        output_artifacts:',
+      '          - { path: a.csv, upload_to: s3://bucket/a/ }',
+      '        input_artifacts:',
+      '          - s3://bucket/in.csv',
+    ),
+    expected: [
+      at('structure/remote-artifact-store', [9, 39, 9, 53], '`upload_to: s3://bucket/a/` of `s.t` names a remote store (s3://)'),
+      at('structure/remote-artifact-store', [11, 13, 11, 31], 'Input `s3://bucket/in.csv` of `s.t` is in a remote store'),
+    ],
+  },
+  {
+    name: 'unsupported-hook: hook types that are accepted but never run, at their type',
+    yaml: [
+      ...oneStage('      - { name: t, type: noop, on_failure: [{ type: reject }] }'),
+      'notifications:',
+      '  on_failure:',
+      '    - type: email',
+      '    - type: pagerduty',
+      '    - type: log',
+    ],
+    expected: [
+      at('structure/unsupported-hook', [6, 53, 6, 59], '`reject` hooks are not run by this version'),
+      at('structure/unsupported-hook', [9, 13, 9, 18], '`email` hooks are not run'),
+      at('structure/unsupported-hook', [10, 13, 10, 22], '`pagerduty` hooks are not run'),
     ],
   },
   {

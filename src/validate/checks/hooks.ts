@@ -4,6 +4,8 @@ import type { ValidationContext } from '../context.js';
 
 const TASK_HOOK_LISTS = ['on_failure', 'on_success', 'post_hooks'] as const;
 const NOTIFICATION_LISTS = ['on_success', 'on_failure', 'on_retry'] as const;
+/** Accepted by the format, reported as `unsupported` at run time: say so before the run. */
+const UNSUPPORTED_HOOKS = new Set(['email', 'pagerduty', 'reject', 'promote']);
 
 /** Each hook carries what its type needs to do anything. */
 export function checkHooks(context: ValidationContext): void {
@@ -28,9 +30,9 @@ function checkHook(context: ValidationContext, path: ValuePath, hook: Record<str
     case 'webhook':
       if (typeof config.webhook !== 'string' && typeof config.url !== 'string') missing('`config.webhook` or `config.url`');
       break;
-    case 'quarantine':
-      if (typeof config.destination !== 'string') missing('`config.destination`');
-      break;
+  }
+  if (typeof hook.type === 'string' && UNSUPPORTED_HOOKS.has(hook.type)) {
+    context.report('structure/unsupported-hook', [...path, 'type'], `\`${hook.type}\` hooks are not run by this version: the run records them as unsupported; use \`webhook\`, \`slack\` or \`shell\` to deliver it`);
   }
 }
 
