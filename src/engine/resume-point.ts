@@ -16,7 +16,7 @@ export interface ResumePoint {
   alreadySucceeded: ReadonlySet<string>;
   /** Highest attempt number used per task: the next attempt gets a new number. */
   previousAttempts: ReadonlyMap<string, number>;
-  /** Tasks skipped by `--skip-tasks`: they stay skipped. */
+  /** Tasks skipped by `--skip-tasks` or set `skipped` by `state set`: they stay skipped. */
   skippedByUser: ReadonlySet<string>;
   /** Set when the ledger already ends with `execution.finished` (a failed or cancelled run resumed). */
   finished?: { status: Exclude<ExecutionStatus, 'pending' | 'running'>; reason?: string };
@@ -24,7 +24,7 @@ export interface ResumePoint {
 
 /**
  * Reads an execution's ledger into the state to resume from. Only a task's latest verdict
- * counts: a success overridden by `state set` to anything else runs again, and a failure,
+ * counts: a success overridden by `state set` to anything but `skipped` runs again, and a failure,
  * cancel or trigger-rule skip is decided afresh. A task that was running when the process died
  * has no verdict, so it gets a new attempt (at-least-once; attempts carry an idempotency key).
  */
@@ -54,7 +54,8 @@ export function resumePointFrom(events: readonly LedgerEvent[], executionId = ev
         verdict.set(event.task, event.type);
         break;
       case 'state.overridden':
-        if (event.task !== undefined) verdict.set(event.task, event.status === 'succeeded' ? 'task.succeeded' : `overridden:${event.status}`);
+        // An operator's `succeeded` or `skipped` is final; any other status asks for a new run.
+        if (event.task !== undefined) verdict.set(event.task, event.status === 'succeeded' ? 'task.succeeded' : event.status === 'skipped' ? 'skipped-by-user' : `overridden:${event.status}`);
         break;
       case 'execution.finished':
         finished = { status: event.status, ...(event.reason ? { reason: event.reason } : {}) };

@@ -88,16 +88,19 @@ describe('resumePointFrom', () => {
     expect(resumePointFrom(ledger(created)).header).toEqual({ pipeline_hash: 'h', trigger: 'cli', triggered_by: 'me', trace_id: 't', ds: '2024-01-15', priority: 'high', variables: {}, pipeline_file: 'p.yaml' });
   });
 
-  it('runs again a success that state set overrode, and counts one that state set declared succeeded', () => {
+  it('follows state set: an overridden success runs again, a declared success or skip is final', () => {
     const point = resumePointFrom(ledger(
       created,
       { type: 'task.succeeded', task: 's.x', attempt: 1 },
       { type: 'state.overridden', task: 's.x', status: 'pending', message: 'rerun', by: 'ops' },
       { type: 'task.failed', task: 's.y', attempt: 2, reason: 'exit code 1' },
       { type: 'state.overridden', task: 's.y', status: 'succeeded', message: 'fixed by hand', by: 'ops' },
+      { type: 'task.failed', task: 's.z', attempt: 1, reason: 'exit code 1' },
+      { type: 'state.overridden', task: 's.z', status: 'skipped', message: 'not needed today', by: 'ops' },
     ));
+    expect(point.skippedByUser).toEqual(new Set(['s.z']));
     expect(point.alreadySucceeded).toEqual(new Set(['s.y']));
-    expect(point.previousAttempts).toEqual(new Map([['s.x', 1], ['s.y', 2]]));
+    expect(point.previousAttempts).toEqual(new Map([['s.x', 1], ['s.y', 2], ['s.z', 1]]));
   });
 
   it('a new attempt after a finish reopens the execution', () => {
