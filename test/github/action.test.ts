@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/github/pull-request-comment.js';
 import { startGithubApiServer, type GithubApiServer } from '../helpers/github-api-server.js';
+import { PROJECT_ROOT } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeTempRepo } from './support/git-repo.js';
 import { BAD_PIPELINE, goodPipeline } from './support/pipelines.js';
@@ -87,6 +88,19 @@ describe('the committed action bundle on a pull_request event', () => {
     expect(server.requests.length).toBe(before);
     expect(result.summary).toContain('2 errors');
     expect(existsSync(join(repo.path, 'orchestrate.sarif'))).toBe(true);
+  });
+
+  it('on a push whose base the checkout lacks, validates every pipeline and says how to fetch it', async () => {
+    using repo = makeTempRepo();
+    using scratch = makeTempDir();
+    const head = repo.commit({ 'pipelines/good.yaml': goodPipeline('good'), 'pipelines/nested/bad.yml': BAD_PIPELINE });
+    const event = { ...JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'github', 'push.json'), 'utf8')), before: 'e'.repeat(40), after: head };
+    const eventPath = scratch.write('push.json', JSON.stringify(event));
+    const result = await runActionBundle({ workspace: repo.path, eventPath, eventName: 'push', sha: head, apiUrl: server.url, scratch: scratch.path, inputs: { 'github-token': 'ghs_test' } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`::warning::The base commit ${'e'.repeat(12)} is not in the checkout, so every pipeline was validated; use \`actions/checkout\` with \`fetch-depth: 0\` to validate only the change.`);
+    expect(server.state.checkRuns.find((run) => run.headSha === head)).toMatchObject({ conclusion: 'failure', title: '2 errors, 0 warnings in 2 pipeline files' });
+    expect(result.summary).toContain('fetch-depth: 0');
   });
 
   it('names a bad input and how to fix it', async () => {
