@@ -19,6 +19,7 @@ describe('orchestrate run', () => {
       expect(result.status).toBe(0);
       const id = /Starting execution ([0-9a-f-]{36})/.exec(result.stdout)?.[1];
       expect(readFileSync(join(workdir, 'executions', `${id}`, 'output', 'out.txt'), 'utf8')).toBe('A');
+      expect(readFileSync(join(workdir, 'executions', `${id}`, 'workspace', 'scripts', 'letters.js'), 'utf8')).toBe(writeLetter('A'));
       const created = JSON.parse(readFileSync(join(workdir, 'state', 'executions', `${id}.ndjson`), 'utf8').split('\n')[0] ?? '{}') as Record<string, unknown>;
       expect(created).toMatchObject({ type: 'execution.created', commit_sha: v1, pipeline_file: 'pipelines/letters.yaml' });
       const head = runCli(['run', '--repo', repo.path, '--sha', 'main', '--pipeline', 'letters'], { env: { ORCHESTRATION_WORKDIR: workdir } });

@@ -79,8 +79,9 @@ async function runAtCommit(flags: RunFlags): Promise<number> {
   await source.fetch();
   const sha = await source.resolve(flags.sha);
   const version = await findPipelineVersion(source, sha, flags.pipeline, flags.pipelinesDir);
-  // Its own directory per run: two runs at different SHAs never see each other's files.
-  const workspace = join(config.workdir, 'workspaces', randomUUID());
+  // Beside the execution's output, its own per run: two runs at different SHAs never see each other's files.
+  const executionId = randomUUID();
+  const workspace = join(config.workdir, 'executions', executionId, 'workspace');
   await source.checkout(sha, workspace);
   const report = await validateFiles({ paths: [join(workspace, version.file)], strict: false, root: workspace });
   const pipeline = report.files[0]?.pipeline;
@@ -100,6 +101,7 @@ async function runAtCommit(flags: RunFlags): Promise<number> {
   try {
     const varsOverrides = flags.vars ? readVarsFile(flags.vars) : {};
     const result = await launchExecution({
+      executionId,
       pipeline,
       pipelineFile: version.file,
       pipelineHash: version.hash,
