@@ -3,9 +3,8 @@ import { UsageError } from '../../errors.js';
 import { foldExecution, type ExecutionState } from '../../state/fold.js';
 import { matchesTask } from '../../state/log-records.js';
 import type { LogRecord } from '../../state/log-store.js';
-import { didYouMean } from '../../validate/suggest.js';
 import { wholeCount } from '../quantity-options.js';
-import { addStoreOptions, openStores, readExecution, type StoreFlags } from './state-options.js';
+import { addStoreOptions, openStores, readExecution, taskHint, taskIdsOf, type StoreFlags } from './state-options.js';
 
 interface LogsFlags extends StoreFlags {
   executionId: string;
@@ -88,7 +87,7 @@ function formatLine(record: LogRecord, flags: LogsFlags): string {
 }
 
 function checkTask(state: ExecutionState, task: string): void {
-  const ids = state.stages.flatMap((stage) => stage.tasks.map((entry) => (stage.name === '' ? entry.id : `${stage.name}.${entry.id}`)));
+  const ids = taskIdsOf(state);
   if (ids.some((id) => matchesTask({ task: id, attempt: 0, stream: 'stdout', at: '', text: '' }, task))) return;
-  throw new UsageError(`Execution ${state.execution_id} has no task \`${task}\`${didYouMean(task, ids)}. Its tasks: ${ids.join(', ') || '(none)'}.`);
+  throw new UsageError(`Execution ${state.execution_id} has no task \`${task}\`${taskHint(task, ids) || '.'} Its tasks: ${ids.join(', ') || '(none)'}.`);
 }

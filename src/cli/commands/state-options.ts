@@ -8,6 +8,8 @@ import { openStateStore } from '../../state/open-store.js';
 import type { ExecutionSummary, StateStore } from '../../state/state-store.js';
 import { isExecutionStatus } from '../../state/summary.js';
 import { redactUrl } from '../../validate/connections/redact-url.js';
+import { suggest } from '../../validate/suggest.js';
+import type { ExecutionState } from '../../state/fold.js';
 
 /** The flags every command that reads state takes; they win over the environment and the file. */
 export interface StoreFlags {
@@ -96,4 +98,17 @@ export function statusList(value: string): ExecutionStatus[] {
     throw new InvalidArgumentError(`Expected statuses from pending, running, succeeded, failed, cancelled (comma-separated), got \`${value}\`.`);
   }
   return names as ExecutionStatus[];
+}
+
+/** Every task of an execution as `stage.task`, in the pipeline's order. */
+export function taskIdsOf(state: ExecutionState): string[] {
+  return state.stages.flatMap((stage) => stage.tasks.map((task) => (stage.name === '' ? task.id : `${stage.name}.${task.id}`)));
+}
+
+/** "; did you mean `load.warehouse`?" for a misspelt `stage.task` or bare task name. */
+export function taskHint(name: string, ids: readonly string[]): string {
+  const byName = new Map(ids.map((id) => [id.slice(id.indexOf('.') + 1), id]));
+  const bare = suggest(name, byName.keys());
+  const hit = suggest(name, ids) ?? (bare === undefined ? undefined : byName.get(bare));
+  return hit === undefined ? '' : `; did you mean \`${hit}\`?`;
 }

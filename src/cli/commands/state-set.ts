@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { NewEvent } from '../../state/events.js';
 import { foldExecution, type ExecutionState } from '../../state/fold.js';
 import { didYouMean } from '../../validate/suggest.js';
-import { addStoreOptions, openStores, readExecution, type StoreFlags } from './state-options.js';
+import { addStoreOptions, openStores, readExecution, taskHint, taskIdsOf, type StoreFlags } from './state-options.js';
 
 interface StateSetFlags extends StoreFlags {
   executionId: string;
@@ -73,17 +73,17 @@ Example:
 
 /** The `stage.task` id a flag names, or a usage error listing what the execution has. */
 function resolveTask(state: ExecutionState, name: string): string {
-  const ids = state.stages.flatMap((stage) => stage.tasks.map((task) => (stage.name === '' ? task.id : `${stage.name}.${task.id}`)));
+  const ids = taskIdsOf(state);
   if (ids.includes(name)) return name;
   const bare = ids.filter((id) => id.slice(id.indexOf('.') + 1) === name);
   if (bare.length === 1) return bare[0] as string;
   if (bare.length > 1) throw new UsageError(`Task \`${name}\` is in several stages of execution ${state.execution_id}: name one of ${bare.map((id) => `\`${id}\``).join(', ')}.`);
-  throw new UsageError(`Execution ${state.execution_id} has no task \`${name}\`${didYouMean(name, ids)}. Its tasks: ${ids.join(', ') || '(none)'}.`);
+  throw new UsageError(`Execution ${state.execution_id} has no task \`${name}\`${taskHint(name, ids) || '.'} Its tasks: ${ids.join(', ') || '(none)'}.`);
 }
 
 function checkStatus(status: string, task: string | undefined): void {
   const allowed = task === undefined ? EXECUTION_STATUSES : TASK_STATUSES;
   if (!allowed.includes(status)) {
-    throw new UsageError(`Expected --status to be one of ${allowed.join(', ')} for ${task === undefined ? 'an execution' : 'a task'}, got \`${status}\`${didYouMean(status, allowed)}.`);
+    throw new UsageError(`Expected --status to be one of ${allowed.join(', ')} for ${task === undefined ? 'an execution' : 'a task'}, got \`${status}\`${didYouMean(status, allowed) || '.'}`);
   }
 }
