@@ -35,7 +35,8 @@ describe('orchestrate artifact download', () => {
     expect(byPath.stdout).toBe(`Downloaded orders_2024-01-15.jsonl (task extract.extract_orders, 9 bytes, sha256 ${orders.sha256}) to ${output}\n`);
     expect(readFileSync(output, 'utf8')).toBe('{"id":1}\n');
 
-    const byName = runCli(['artifact', 'download', '--execution-id', EXECUTION, '--artifact', 'totals.csv', '--output', join(dir.path, 'totals.csv')], { env });
+    // By file name, into an existing directory.
+    const byName = runCli(['artifact', 'download', '--execution-id', EXECUTION, '--artifact', 'totals.csv', '--output', dir.path], { env });
     expect(byName.status).toBe(0);
     expect(readFileSync(join(dir.path, 'totals.csv'), 'utf8')).toBe('id,total\n1,2\n');
   });

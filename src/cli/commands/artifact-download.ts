@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { StoredArtifact } from '../../artifacts/artifact-store.js';
 import { FileArtifactStore } from '../../artifacts/file-artifact-store.js';
@@ -34,7 +35,7 @@ function downloadCommand(): Command {
     .requiredOption('--execution-id <id>', 'the execution that stored it')
     .requiredOption('--artifact <path>', 'its path as declared and rendered (`orders_2024-01-15.jsonl`), or its file name')
     .option('--task <task>', 'the task that stored it (`stage.task` or `task`), when several stored the same path')
-    .requiredOption('--output <file>', 'where to write it')
+    .requiredOption('--output <file>', 'where to write it (into it, under the artifact\'s file name, when it is a directory)')
     .option('--workdir <dir>', 'work directory holding the artifact store (ORCHESTRATION_WORKDIR)')
     .addHelpText('after', `
 Example:
@@ -42,7 +43,9 @@ Example:
     .action(async (flags: DownloadFlags) => {
       const { store, artifacts } = await openExecution(flags);
       const artifact = pickArtifact(artifacts, flags);
-      const destination = resolve(flags.output);
+      // Like cp: an existing directory receives the file under its own name.
+      const output = resolve(flags.output);
+      const destination = (await stat(output).catch(() => undefined))?.isDirectory() ? join(output, basename(artifact.path)) : output;
       await store.copyTo(artifact, destination);
       process.stdout.write(`Downloaded ${artifact.path} (task ${artifact.task}, ${artifact.sizeBytes} bytes, sha256 ${artifact.sha256}) to ${destination}\n`);
     });
