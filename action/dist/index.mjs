@@ -8833,6 +8833,7 @@ var RULES = {
   "structure/unknown-timezone": { group: "structure", severity: "error", summary: "The schedule's time zone is not a known IANA zone.", help: "Use an IANA name such as `America/New_York` or `UTC`." },
   "structure/unknown-resource-stage": { group: "structure", severity: "warning", summary: "A key under `resources` names no stage, so it applies to nothing.", help: "Use `default` or the name of a stage." },
   "structure/hook-config": { group: "structure", severity: "error", summary: "A hook lacks what its type needs (`sql` a script, `shell` a command, `notify`/`webhook` a URL).", help: "Add the field the message names." },
+  "structure/unsupported-hook": { group: "structure", severity: "warning", summary: "A hook type the format accepts but this version does not run (`email`, `pagerduty`, `reject`, `promote`); the run records it as unsupported.", help: "Deliver it with a `webhook`, `slack` or `shell` hook, or accept that it only shows up as unsupported in the execution." },
   "structure/template-expression": { group: "structure", severity: "error", summary: "A template holds an expression; templates are never evaluated, only plain names are substituted.", help: "Use a plain name such as `{{ ds }}`, `{{ MY_VAR }}`, `{{ env.NAME }}` or `{{ secrets.NAME }}`, and compute values in the task." },
   "structure/undefined-template-name": { group: "structure", severity: "error", summary: "A template names a variable the pipeline does not define.", help: "Define it under `variables`, or use `{{ env.NAME }}` or `{{ secrets.NAME }}` for values supplied at run time." },
   "structure/variable-cycle": { group: "structure", severity: "error", summary: "Variables refer to each other in a loop, so none can be resolved.", help: "Break the loop by giving one of the variables a literal value." },
@@ -29279,6 +29280,7 @@ import { isAbsolute, relative, resolve as resolve3, sep } from "node:path";
 // src/validate/checks/hooks.ts
 var TASK_HOOK_LISTS = ["on_failure", "on_success", "post_hooks"];
 var NOTIFICATION_LISTS = ["on_success", "on_failure", "on_retry"];
+var UNSUPPORTED_HOOKS = /* @__PURE__ */ new Set(["email", "pagerduty", "reject", "promote"]);
 function checkHooks(context) {
   for (const { list, path } of hookLists(context.source.value)) {
     list.forEach((hook3, index) => {
@@ -29300,9 +29302,9 @@ function checkHook(context, path, hook3) {
     case "webhook":
       if (typeof config2.webhook !== "string" && typeof config2.url !== "string") missing("`config.webhook` or `config.url`");
       break;
-    case "quarantine":
-      if (typeof config2.destination !== "string") missing("`config.destination`");
-      break;
+  }
+  if (typeof hook3.type === "string" && UNSUPPORTED_HOOKS.has(hook3.type)) {
+    context.report("structure/unsupported-hook", [...path, "type"], `\`${hook3.type}\` hooks are not run by this version: the run records them as unsupported; use \`webhook\`, \`slack\` or \`shell\` to deliver it`);
   }
 }
 function hookLists(value2) {
@@ -34919,6 +34921,7 @@ var GitSource = class {
   }
   async pin(sha) {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
+    await this.resolve(sha);
     await this.run("git update-ref", ["update-ref", `${PIN_PREFIX}${sha}`, sha]);
   }
   async readFiles(sha, paths) {
@@ -39527,7 +39530,7 @@ async function publishValidation(octokit, target, validate2, options) {
   try {
     validation = await validate2();
   } catch (error62) {
-    const message = error62 instanceof Error ? error62.message : String(error62);
+    const message = redactUrl(error62 instanceof Error ? error62.message : String(error62));
     await completeCheckRun(octokit, repository, checkRunId, { conclusion: "failure", title: "Validation could not run", summary: `Validation could not run:
 
 \`\`\`

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import type { RepositoryValidation } from '../gitops/validate-repository.js';
+import { redactUrl } from '../validate/connections/redact-url.js';
 import type { ValidationReport } from '../validate/validate-files.js';
 import { findingsToAnnotations } from './annotations.js';
 import { completeCheckRun, createCheckRun, type CheckConclusion } from './check-runs.js';
@@ -53,7 +54,8 @@ export async function publishValidation(octokit: Octokit, target: PublishTarget,
   try {
     validation = await validate();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // The run is visible to everyone who can see the PR: no credentials from a repository URL.
+    const message = redactUrl(error instanceof Error ? error.message : String(error));
     await completeCheckRun(octokit, repository, checkRunId, { conclusion: 'failure', title: 'Validation could not run', summary: `Validation could not run:\n\n\`\`\`\n${message}\n\`\`\``, annotations: [] });
     if (options.status) await setCommitStatus(octokit, repository, headSha, { state: 'error', context: CHECK_CONTEXT, description: `Validation could not run: ${message}` });
     throw error;

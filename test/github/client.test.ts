@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Octokit } from '@octokit/rest';
 import { findingsToAnnotations } from '../../src/github/annotations.js';
 import { completeCheckRun, createCheckRun } from '../../src/github/check-runs.js';
@@ -19,6 +19,9 @@ beforeAll(async () => {
   octokit = createGithubClient({ token: 'test-token', baseUrl: server.url });
 });
 afterAll(() => server.stop());
+afterEach(() => {
+  expect(server.violations).toEqual([]);
+});
 beforeEach(() => {
   server.state.checkRuns.length = 0;
   server.state.comments.length = 0;

@@ -10,6 +10,7 @@ import { createPullRequestReporter } from '../../src/github/pull-request-reporte
 import { createWebhookReceiver, type WebhookReceiver } from '../../src/github/webhook-receiver.js';
 import { startGithubApiServer, type GithubApiServer } from '../helpers/github-api-server.js';
 import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { countResources, expectNoLeaks, type ResourceCounts } from '../state/leak-guard.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeTempRepo, type TempRepo } from './support/git-repo.js';
 import { BAD_PIPELINE, goodPipeline } from './support/pipelines.js';
@@ -34,8 +35,10 @@ let url: string;
 let base: string;
 let head: string;
 const pushes: string[] = [];
+let resources: ResourceCounts;
 
 beforeAll(async () => {
+  resources = countResources();
   api = await startGithubApiServer();
   repo = makeTempRepo();
   workdir = makeTempDir();
@@ -67,6 +70,8 @@ afterAll(async () => {
   await api.stop();
   repo[Symbol.dispose]();
   workdir[Symbol.dispose]();
+  // The queued work, the receiver's server and the API server leave nothing running.
+  await expectNoLeaks(resources);
 });
 afterEach(() => {
   expect(api.violations).toEqual([]);
@@ -143,6 +148,16 @@ describe('events', () => {
     const comments = api.state.comments.filter((comment) => comment.issueNumber === 7);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.updates).toBeGreaterThanOrEqual(1);
+  });
+
+  it('completes the check run as failed when validation cannot run', async () => {
+    const payload = pullRequestEvent('pull_request.synchronize');
+    payload.pull_request.head.sha = 'd'.repeat(40);
+    expect(await deliver('pull_request', payload)).toEqual({ status: 202, message: 'Queued pull-request' });
+    await receiver.idle();
+    const run = api.state.checkRuns.find((candidate) => candidate.headSha === 'd'.repeat(40));
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', title: 'Validation could not run' });
+    expect(api.state.statuses.at(-1)).toMatchObject({ sha: 'd'.repeat(40), state: 'error' });
   });
 
   it('ignores comments without the command', async () => {
