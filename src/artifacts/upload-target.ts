@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where `upload_to` points: a local directory, or a remote store this version cannot write. */
@@ -6,12 +6,11 @@ export type UploadTarget = { kind: 'local'; dir: string } | { kind: 'remote'; sc
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
-/** Parses `upload_to`: a path (relative ones against `base`), a `file://` URL, or anything with another scheme. */
+/** Parses `upload_to`: a `file://` URL, a path (a relative one against `base`), or a remote store. */
 export function parseUploadTarget(uploadTo: string, base: string): UploadTarget {
   const scheme = SCHEME.exec(uploadTo)?.[1]?.toLowerCase();
   if (scheme === 'file') return { kind: 'local', dir: fileURLToPath(uploadTo) };
-  if (scheme !== undefined) return { kind: 'remote', scheme };
-  return { kind: 'local', dir: isAbsolute(uploadTo) ? uploadTo : resolve(base, uploadTo) };
+  return scheme === undefined ? { kind: 'local', dir: resolve(base, uploadTo) } : { kind: 'remote', scheme };
 }
 
 /** The scheme of a remote location (`s3`, `https`, …), or undefined for local paths and `file://`. */
