@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { foldExecution, type ExecutionState } from '../../state/fold.js';
@@ -5,6 +6,9 @@ import { matchesTask } from '../../state/log-records.js';
 import type { LogRecord } from '../../state/log-store.js';
 import { wholeCount } from '../quantity-options.js';
 import { addStoreOptions, openStores, readExecution, taskHint, taskIdsOf, type StoreFlags } from './state-options.js';
+
+/** Several flush intervals of the log stores (100 ms by default). */
+const FINISH_GRACE_MS = 500;
 
 interface LogsFlags extends StoreFlags {
   executionId: string;
@@ -66,7 +70,9 @@ Examples:
           if (++seen > stored.length) print([record]);
         }
         await finished;
-        // Lines written just before the finish may not have reached the follow yet.
+        // The engine's log store writes buffered lines in batches, possibly just after the finish
+        // is recorded: give that last batch a moment, then print whatever the follow had not reached.
+        if (!interrupted) await sleep(FINISH_GRACE_MS);
         if (!interrupted) print((await logs.read(flags.executionId, task !== undefined ? { task } : {})).slice(Math.max(seen, stored.length)));
       } finally {
         process.off('SIGINT', interrupt);
