@@ -9,6 +9,7 @@ import { stateCommand } from './commands/state-command.js';
 import { historyListCommand } from './commands/history-list.js';
 import { logsCommand } from './commands/logs.js';
 import { configCommand } from './commands/config-command.js';
+import { controllerCommand, deployCommand } from './commands/deploy-command.js';
 import { packageVersion } from './package-info.js';
 
 /** The `orchestrate` command tree; each command is a thin layer over a domain. */
@@ -38,6 +39,8 @@ export function buildProgram(): Command {
   program.command('history').description('List past and running executions.').addCommand(historyListCommand());
   program.addCommand(logsCommand());
   program.addCommand(configCommand());
+  program.addCommand(controllerCommand());
+  program.addCommand(deployCommand());
 
   return program;
 }

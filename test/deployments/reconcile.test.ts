@@ -122,6 +122,28 @@ describe('reconcileOnce', () => {
     expect(started).toEqual(['daily']);
   });
 
+  it('records what it saw only when it changes: one observation for many polls of a failed head', async () => {
+    await reconcileOnce(deps, 'reconcile');
+    head = SHA('b');
+    for (let poll = 0; poll < 3; poll++) expect(await reconcileOnce(deps, 'reconcile')).toMatchObject({ outcome: 'failed', head: SHA('b') });
+    const events = await store.read(deps.ledger.ledgerId);
+    const observed = events.filter((event) => event.type === 'deployment.observed');
+    expect(observed).toHaveLength(2);
+    expect(observed[1]).toMatchObject({ branch_head_sha: SHA('b'), reason: `${SHA('b').slice(0, 12)} failed validation (1 error)` });
+    expect(events.filter((event) => event.type === 'deployment.recorded')).toHaveLength(2);
+  });
+
+  it('records a failed fetch without the credentials its message carried', async () => {
+    await reconcileOnce(deps, 'reconcile');
+    deps.fetchHead = async () => {
+      throw new Error('git fetch failed for https://bot:hunter2@git.example.com/p.git: timeout');
+    };
+    await expect(reconcileOnce(deps, 'reconcile')).rejects.toThrow('timeout');
+    const state = await deps.ledger.state();
+    expect(state.observed).toMatchObject({ branch_head_sha: SHA('a'), reason: expect.stringContaining('reconcile failed') });
+    expect(JSON.stringify(await store.read(deps.ledger.ledgerId))).not.toContain('hunter2');
+  });
+
   it('leaves the work to the replica that holds the lease', async () => {
     const lease = await store.acquireLease({ name: `reconcile:${deps.ledger.ledgerId}`, owner: 'replica-2', ttlMs: 60_000 });
     expect(lease).toBeDefined();

@@ -67,6 +67,7 @@ export class DeployRuns {
   /** Starts and resumes between their lease and their launch: shutdown waits for them. */
   private readonly starting = new Set<Promise<unknown>>();
   private closing = false;
+  private endGrace: (() => void) | undefined;
 
   constructor(private readonly options: DeployRunsOptions) {}
 
@@ -132,13 +133,21 @@ export class DeployRuns {
     this.closing = true;
     await Promise.allSettled([...this.starting]);
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+      this.endGrace = resolve;
+    });
     await Promise.race([this.idle(), grace]);
     clearTimeout(timer);
     const left = [...this.running.entries()];
     for (const [, run] of left) run.abort.abort(new Error('the controller is shutting down'));
     await Promise.allSettled(left.map(([, run]) => run.done));
     return left.map(([id]) => id);
+  }
+
+  /** Ends a shutdown's grace period now (a second signal): what still runs is cancelled at once. */
+  cancelNow(): void {
+    this.endGrace?.();
   }
 
   private whileStarting<T>(work: Promise<T>): Promise<T> {

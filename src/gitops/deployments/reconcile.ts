@@ -87,7 +87,7 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
   const failedBefore = state.deployments.find((deployment) => deployment.sha === head && deployment.status === 'failed');
   if (failedBefore) {
     seen.reason = failureReason(failedBefore);
-    return { outcome: 'unchanged', head };
+    return { outcome: 'failed', head, deployment: failedBefore };
   }
 
   const base = state.active?.sha ?? null;

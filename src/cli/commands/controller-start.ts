@@ -1,0 +1,114 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../../errors.js';
+import { removeControllerFile, writeControllerFile } from '../../gitops/controller/controller-file.js';
+import { startControllerServer, type ControllerServer } from '../../gitops/controller/controller-server.js';
+import { parseDuration } from '../../spec/quantities.js';
+import { createControllerLogger, type ControllerLogFormat } from './controller-logger.js';
+import { addLedgerOptions, openController, openLedger, type LedgerFlags } from './controller-setup.js';
+import { createControllerWebhooks } from './controller-webhooks.js';
+
+interface StartFlags extends LedgerFlags {
+  repo: string;
+  interval: number;
+  port: number;
+  host: string;
+  grace: number;
+  leaseTtl: number;
+  pipelinesDir: string;
+  logFormat: ControllerLogFormat;
+}
+
+export function controllerStartCommand(): Command {
+  const command = new Command('start')
+    .description('Run the controller: reconcile the branch at start and every interval, serve the deploy API, run deploy-triggered executions.')
+    .option('--interval <duration>', 'time between reconciles (30s, 5m)', durationMs(false), 30_000)
+    .option('--host <address>', 'address the API listens on', '127.0.0.1')
+    .option('--port <n>', 'port the API listens on (0: any free port; the address is in <workdir>/controller.json)', port, 0)
+    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long running executions may finish before they are cancelled (to resume on restart)', durationMs(true), 30_000)
+    .option('--lease-ttl <duration>', 'how long a stopped controller\'s leases keep others off its executions and reconciles', durationMs(false), 30_000)
+    .option('--pipelines-dir <dir>', 'where pipeline files live in the repository', 'pipelines')
+    .addOption(new Option('--log-format <format>', 'one line per record: text or JSON').choices(['text', 'json']).default('text'));
+  addLedgerOptions(command, 'the repository: a local path, file://, https:// (token in ORCHESTRATE_GIT_TOKEN) or ssh (required)');
+  return command
+    .addHelpText('after', `
+API: GET /healthz, GET /api/status, POST /api/sync, POST /webhooks/github (with ORCHESTRATE_GITHUB_WEBHOOK_SECRET).
+A second SIGTERM/SIGINT cancels running executions at once. A restarted controller resumes them.
+
+Examples:
+  orchestrate controller start --repo https://github.com/acme/pipelines.git --interval 1m
+  orchestrate controller start --repo . --branch main --port 8080`)
+    .action(async (flags: StartFlags) => {
+      if (!flags.repo) throw new UsageError('`controller start` needs --repo: the repository to deploy from (a local path or Git URL)');
+      process.exitCode = await runController(flags);
+    });
+}
+
+async function runController(flags: StartFlags): Promise<number> {
+  const opened = await openLedger(flags);
+  const { config, location, source } = opened;
+  const logger = createControllerLogger({ format: flags.logFormat, level: config['log.level'], out: process.stdout, location });
+  await using parts = await openController(opened, { logger, intervalMs: flags.interval, leaseTtlMs: flags.leaseTtl, pipelinesDir: flags.pipelinesDir });
+  const { controller, runs, owner } = parts;
+  const webhooks = createControllerWebhooks({ env: process.env, repo: flags.repo, location, workdir: config.workdir, branch: flags.branch, controller, logger });
+  let server: ControllerServer;
+  try {
+    server = await startControllerServer({ controller, logger, ...(webhooks ? { webhooks } : {}) }, { host: flags.host, port: flags.port });
+  } catch (error) {
+    throw new UsageError(`The controller cannot listen on ${flags.host}:${flags.port}: ${(error as Error).message}; pass another --port (0 picks a free one)`, { cause: error });
+  }
+  writeControllerFile(config.workdir, { url: server.url, pid: process.pid, repository: source.display, branch: flags.branch, owner, started_at: new Date().toISOString() });
+  logger.info({ url: server.url, repository: source.display, branch: flags.branch, owner }, `controller for ${source.display} (${flags.branch}) listening on ${server.url}, reconciling every ${flags.interval / 1000}s`);
+
+  const signalled = waitForSignals(() => runs.cancelNow());
+  controller.start();
+  const name = await signalled.first;
+  logger.info({ signal: name }, `${name}: shutting down; running executions have ${flags.grace / 1000}s to finish (send it again to cancel them now)`);
+  // Stop taking work first: no new requests, no new reconciles; then give the executions their grace.
+  await server.close();
+  removeControllerFile(config.workdir, owner);
+  await controller.stop();
+  await webhooks?.idle();
+  const cancelled = await runs.shutdown(signalled.again ? 0 : flags.grace);
+  signalled.dispose();
+  if (cancelled.length > 0) logger.info({ cancelled }, `cancelled ${cancelled.length} execution${cancelled.length === 1 ? '' : 's'} (${cancelled.join(', ')}); a restarted controller resumes them`);
+  logger.info('controller stopped');
+  return 0;
+}
+
+/** The first SIGTERM/SIGINT starts the shutdown; a second ends the grace period at once. */
+function waitForSignals(onAgain: () => void): { first: Promise<NodeJS.Signals>; readonly again: boolean; dispose(): void } {
+  let count = 0;
+  let resolveFirst: (name: NodeJS.Signals) => void = () => {};
+  const first = new Promise<NodeJS.Signals>((resolve) => (resolveFirst = resolve));
+  const onSignal = (name: NodeJS.Signals) => {
+    count++;
+    if (count === 1) resolveFirst(name);
+    else onAgain();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return {
+    first,
+    get again() {
+      return count > 1;
+    },
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+function durationMs(allowZero: boolean): (value: string) => number {
+  return (value) => {
+    const parsed = parseDuration(value);
+    if (!parsed.ok || parsed.value < 0 || (!allowZero && parsed.value === 0)) throw new InvalidArgumentError(`Expected a duration such as \`30s\`, \`5m\` or \`1.5s\`, got \`${value}\`.`);
+    return Math.round(parsed.value * 1000);
+  };
+}
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError(`Expected a port from 0 to 65535, got \`${value}\`.`);
+  return parsed;
+}
