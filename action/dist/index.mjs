@@ -39542,7 +39542,7 @@ ${message}
   const { report, markdown } = validation;
   const conclusion = report.counts.errors > 0 ? "failure" : "success";
   const headline = describeCounts(report);
-  const annotations = findingsToAnnotations(report.findings, { validatedRoot: report.root, repositoryRoot: options.repositoryRoot });
+  const annotations = findingsToAnnotations(report.findings, { validatedRoot: report.root, repositoryRoot: options.repositoryRoot ?? report.root });
   await completeCheckRun(octokit, repository, checkRunId, { conclusion, title: headline, summary: markdown, annotations });
   let commentId;
   if (target.pullNumber !== void 0 && options.comment !== false) {

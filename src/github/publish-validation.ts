@@ -24,8 +24,8 @@ export interface PublishOptions {
   status?: boolean;
   /** Where the whole report is when the comment must be cut, e.g. "the SARIF file `results.sarif`". */
   fullReport: string;
-  /** Root that annotation paths are made relative to. */
-  repositoryRoot: string;
+  /** Root that annotation paths are made relative to. @defaultValue the validated report's root */
+  repositoryRoot?: string;
 }
 
 export interface PublishResult {
@@ -63,7 +63,7 @@ export async function publishValidation(octokit: Octokit, target: PublishTarget,
   const { report, markdown } = validation;
   const conclusion: CheckConclusion = report.counts.errors > 0 ? 'failure' : 'success';
   const headline = describeCounts(report);
-  const annotations = findingsToAnnotations(report.findings, { validatedRoot: report.root, repositoryRoot: options.repositoryRoot });
+  const annotations = findingsToAnnotations(report.findings, { validatedRoot: report.root, repositoryRoot: options.repositoryRoot ?? report.root });
   await completeCheckRun(octokit, repository, checkRunId, { conclusion, title: headline, summary: markdown, annotations });
   let commentId: number | undefined;
   if (target.pullNumber !== undefined && options.comment !== false) {

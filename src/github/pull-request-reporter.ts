@@ -9,8 +9,6 @@ export interface PullRequestReporterOptions {
   repository: RepositoryRef;
   /** Validates the PR's range: `validateRepository` over the controller's repository. */
   validate(range: { baseSha: string; headSha: string }): Promise<RepositoryValidation>;
-  /** Root that annotation paths are relative to (where `validate` checks the head out). */
-  repositoryRoot(range: { baseSha: string; headSha: string }): string;
 }
 
 /**
@@ -24,7 +22,6 @@ export function createPullRequestReporter(options: PullRequestReporterOptions): 
       comment: true,
       status: true,
       fullReport: 'the check run `orchestrate/validate`; `orchestrate validate repo --output sarif` writes it as SARIF',
-      repositoryRoot: options.repositoryRoot(range),
     });
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Webhooks } from '@octokit/webhooks';
 import { DeliveryCache } from './delivery-cache.js';
+import type { RepositoryRef } from './github-client.js';
 import { classifyEvent, type WebhookWork } from './webhook-events.js';
 
 /** Where a receiver logs; a pino logger fits. */
@@ -12,8 +13,8 @@ export interface ReceiverLogger {
 export interface WebhookReceiverOptions {
   /** The webhook's secret, from the environment or a file (see loadGithubSettings). */
   secret: string;
-  /** `owner/name`: events about other repositories are ignored. */
-  repository: string;
+  /** The tracked repository: events about others are ignored. */
+  repository: RepositoryRef;
   /** Pushes to this branch reconcile. @defaultValue 'main' */
   branch?: string;
   /** A push to the tracked branch: reconcile to `sha` now. */
@@ -44,7 +45,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const webhooks = new Webhooks({ secret: options.secret });
   const deliveries = new DeliveryCache(options.maxDeliveries ?? 10_000);
   const logger = options.logger ?? SILENT;
-  const tracked = { repository: options.repository, branch: options.branch ?? 'main' };
+  const tracked = { repository: `${options.repository.owner}/${options.repository.repo}`, branch: options.branch ?? 'main' };
   let queue: Promise<void> = Promise.resolve();
 
   const enqueue = (work: WebhookWork, delivery: string) => {

@@ -48,7 +48,7 @@ beforeAll(async () => {
   const octokit = createGithubClient({ token: 'ghs_test', baseUrl: api.url });
   receiver = createWebhookReceiver({
     secret: SECRET,
-    repository: 'octo-org/pipelines',
+    repository: { owner: 'octo-org', repo: 'pipelines' },
     onPush: async (sha) => {
       pushes.push(sha);
     },
@@ -56,7 +56,6 @@ beforeAll(async () => {
       octokit,
       repository: { owner: 'octo-org', repo: 'pipelines' },
       validate: (range) => validateRepository({ repo: repo.path, base: range.baseSha, head: range.headSha, workdir: workdir.path }),
-      repositoryRoot: () => repo.path,
     }),
   });
   http = createServer((request, response) => receiver.handle(request, response));
