@@ -1,5 +1,8 @@
 import { posix } from 'node:path';
 import { parsePipelineText } from '../spec/load-source.js';
+import { referencedFiles } from '../spec/referenced-files.js';
+import { hasTemplate } from '../spec/template.js';
+import { walkStrings } from '../validate/walk-strings.js';
 import { pipeline as pipelineSchema, type Pipeline } from '../spec/schema/pipeline.js';
 
 const PIPELINE_EXTENSION = /\.ya?ml$/i;
@@ -38,4 +41,19 @@ export function parsePipelineBlob(path: string, bytes: Buffer): ParsedBlob {
   const value = loaded.source?.value;
   const typed = pipelineSchema.safeParse(value);
   return { path, value, pipeline: typed.success ? typed.data : undefined };
+}
+
+/**
+ * Repository paths of the files a pipeline refers to. For a file that fails the schema there is no
+ * typed pipeline, so every string that could be a path counts: its checks still need the files that exist.
+ */
+export function filesReferencedBy(blob: ParsedBlob): string[] {
+  const paths = new Set<string>();
+  const add = (text: string) => {
+    const path = text !== '' && !/\s/.test(text) && !hasTemplate(text) ? toRepositoryPath(text) : undefined;
+    if (path !== undefined && path !== '.') paths.add(path);
+  };
+  if (blob.pipeline) referencedFiles(blob.pipeline).forEach(add);
+  else walkStrings(blob.value, add);
+  return [...paths];
 }

@@ -1,6 +1,5 @@
-import { referencedFiles } from '../spec/referenced-files.js';
 import { linksOf, dependencyReason, type PipelineLinks } from './pipeline-links.js';
-import { isPipelinePath, normalizeDir, parsePipelineBlob, toRepositoryPath, type ParsedBlob } from './repository-paths.js';
+import { filesReferencedBy, isPipelinePath, normalizeDir, parsePipelineBlob, type ParsedBlob } from './repository-paths.js';
 import type { Source } from './source.js';
 
 /** Why a pipeline is in a repository validation. */
@@ -68,8 +67,8 @@ export async function selectPipelines(source: Source, request: { base?: string; 
     const candidates = (await source.grepFiles(request.head, dir, needles)).filter((path) => isPipelinePath(path, dir));
     await readInto(request.head, head, candidates);
     for (const file of candidates) {
-      const pipeline = head.get(file)?.pipeline;
-      const hit = pipeline && referencedFiles(pipeline).find((path) => otherChanges.has(toRepositoryPath(path) ?? ''));
+      const blob = head.get(file);
+      const hit = blob && filesReferencedBy(blob).find((path) => otherChanges.has(path));
       if (hit) select(file, 'changed', `references \`${hit}\``);
     }
   }

@@ -1,15 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { referencedFiles } from '../spec/referenced-files.js';
-import { validateFiles, type ValidationReport, type ValidationRequest } from '../validate/validate-files.js';
+import { resolve } from 'node:path';
+import type { ValidationReport, ValidationRequest } from '../validate/validate-files.js';
 import { checkConnections } from '../validate/connections/check-connections.js';
 import { checkResources } from '../validate/resources/check-resources.js';
 import { formatMarkdown } from '../validate/report/markdown.js';
 import { toSarif } from '../validate/report/sarif.js';
 import { GitSource } from './git-source.js';
 import { diffPipelines, type PipelineDiff } from './pipeline-diff.js';
-import { toRepositoryPath } from './repository-paths.js';
+import { validateAtCommit } from './validate-at-commit.js';
 import { selectPipelines, type PipelineChange, type Selection } from './select-pipelines.js';
 
 /** What a pull-request check asks for. The GitHub Action calls `validateRepository` with exactly this. */
@@ -60,36 +57,11 @@ export async function validateRepository(request: RepositoryValidationRequest): 
   const headSha = await source.fetch(request.head);
   const baseSha = request.base === undefined ? undefined : await source.resolve(request.base);
   const selection = await selectPipelines(source, { base: baseSha, head: headSha, pipelinesDir: request.pipelinesDir });
-  const report = await validateSelection(source, headSha, selection, request);
+  const report = await validateAtCommit(source, headSha, selection, { strict: request.strict === true, extraChecks: extraChecks(request), root: localRoot(source.display) });
   const diffs = diffSelection(selection, request.now ?? new Date());
   const changed = [...selection.validated, ...selection.removed];
   const markdown = formatMarkdown({ report, changed, diffs, repository: source.display, baseSha, headSha });
   return { report, markdown, sarif: toSarif(report, request.toolVersion ?? '0.0.0'), changed, baseSha, headSha };
-}
-
-async function validateSelection(source: GitSource, sha: string, selection: Selection, request: RepositoryValidationRequest): Promise<ValidationReport> {
-  const scratch = mkdtempSync(join(tmpdir(), 'orchestrate-validate-'));
-  try {
-    const files = selection.validated.map((change) => change.file);
-    const referenced = files.flatMap((file) => {
-      const pipeline = selection.head.get(file)?.pipeline;
-      return pipeline ? referencedFiles(pipeline).map(toRepositoryPath).filter((path): path is string => path !== undefined) : [];
-    });
-    const contents = await source.readFiles(sha, [...files, ...referenced]);
-    for (const [path, bytes] of contents) {
-      mkdirSync(dirname(join(scratch, path)), { recursive: true });
-      writeFileSync(join(scratch, path), bytes);
-    }
-    const report = await validateFiles({
-      paths: files.filter((file) => contents.has(file)).map((file) => join(scratch, file)),
-      strict: request.strict === true,
-      root: scratch,
-      extraChecks: extraChecks(request),
-    });
-    return relocate(report, scratch, localRoot(source.display));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
 }
 
 function extraChecks(request: RepositoryValidationRequest): NonNullable<ValidationRequest['extraChecks']> {
@@ -97,17 +69,6 @@ function extraChecks(request: RepositoryValidationRequest): NonNullable<Validati
   if (request.checkConnections) checks.push((files) => checkConnections(files, {}));
   if (request.checkResources) checks.push((files) => checkResources(files, { capacity: {} }));
   return checks;
-}
-
-/** The scratch directory is gone after validation: report paths against the repository instead. */
-function relocate(report: ValidationReport, scratch: string, root: string): ValidationReport {
-  const move = (text: string) => text.split(`${scratch}/`).join('').split(scratch).join('.');
-  return {
-    ...report,
-    root,
-    files: report.files.map((file) => ({ ...file, file: join(root, file.uri), context: undefined })),
-    findings: report.findings.map((finding) => ({ ...finding, message: move(finding.message) })),
-  };
 }
 
 /** A local repository is its own root; for a URL, the current directory (a CI checkout of it). */

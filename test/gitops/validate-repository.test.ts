@@ -78,6 +78,21 @@ describe('validateRepository', () => {
   });
 });
 
+describe('validateRepository options', () => {
+  it('applies --strict to the selected pipelines: an unknown key becomes an error', async () => {
+    using temp = makeTempDir();
+    const { repo, base } = linkedRepository(join(temp.path, 'origin'));
+    const head = repo.commit({ 'pipelines/unrelated.yaml': scriptPipeline('unrelated', { top: 'colour: red\n' }) });
+    const workdir = join(temp.path, 'work');
+    const lenient = await validateRepository({ repo: repo.path, base, head, workdir });
+    expect(lenient.report.findings.map((finding) => [finding.rule, finding.severity])).toEqual([['structure/unknown-key', 'warning']]);
+    expect(lenient.report.valid).toBe(true);
+    const strict = await validateRepository({ repo: repo.path, base, head, workdir, strict: true });
+    expect(strict.report.findings.filter((finding) => finding.rule === 'structure/unknown-key').map((finding) => finding.severity)).toEqual(['error']);
+    expect(strict.report.valid).toBe(false);
+  });
+});
+
 describe('validateRepository summary', () => {
   it('says so when a change touches no pipeline', async () => {
     using temp = makeTempDir();
