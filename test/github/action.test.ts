@@ -90,6 +90,20 @@ describe('the committed action bundle on a pull_request event', () => {
     expect(existsSync(join(repo.path, 'orchestrate.sarif'))).toBe(true);
   });
 
+  it('with a read-only token (a fork\'s PR) warns, validates, and still fails on errors', async () => {
+    using repo = makeTempRepo();
+    using scratch = makeTempDir();
+    const base = repo.commit({ 'pipelines/good.yaml': goodPipeline('good') });
+    const head = repo.commit({ 'pipelines/bad.yaml': BAD_PIPELINE });
+    server.injectForbidden();
+    const result = await runActionBundle({ workspace: repo.path, eventPath: writePullRequestEvent(scratch.path, { number: 11, baseSha: base, headSha: head }), eventName: 'pull_request', sha: head, apiUrl: server.url, scratch: scratch.path, inputs: { 'github-token': 'ghs_read_only' } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('::warning::The token may not write check runs or comments (Resource not accessible by integration');
+    expect(server.state.checkRuns.find((run) => run.headSha === head)).toBeUndefined();
+    expect(result.outputs.errors).toBe('2');
+    expect(existsSync(join(repo.path, 'orchestrate.sarif'))).toBe(true);
+  });
+
   it('on a push whose base the checkout lacks, validates every pipeline and says how to fetch it', async () => {
     using repo = makeTempRepo();
     using scratch = makeTempDir();

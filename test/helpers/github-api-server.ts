@@ -31,6 +31,8 @@ export interface GithubApiServer extends AsyncDisposable {
    * (secondary limit) or with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` (primary limit).
    */
   injectRateLimit(options: { kind: 'retry-after' | 'reset'; seconds: number }): void;
+  /** The next request is answered 403 "Resource not accessible by integration", as for a fork's read-only token. */
+  injectForbidden(): void;
   stop(): Promise<void>;
 }
 
@@ -45,7 +47,7 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
   const state: ServerState = { checkRuns: [], comments: [], statuses: [], pulls: new Map(), nextId: 1000 };
-  const pendingLimits: { kind: 'retry-after' | 'reset'; seconds: number }[] = [];
+  const pendingLimits: Injected[] = [];
 
   const server = createServer((request, response) => {
     void serve(request, response).catch((error: unknown) => {
@@ -107,12 +109,16 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
     violations,
     state,
     injectRateLimit: (options) => pendingLimits.push(options),
+    injectForbidden: () => pendingLimits.push({ kind: 'forbidden', seconds: 0 }),
     stop,
     [Symbol.asyncDispose]: stop,
   };
 }
 
-function sendRateLimit(response: ServerResponse, limit: { kind: 'retry-after' | 'reset'; seconds: number }): void {
+type Injected = { kind: 'retry-after' | 'reset' | 'forbidden'; seconds: number };
+
+function sendRateLimit(response: ServerResponse, limit: Injected): void {
+  if (limit.kind === 'forbidden') return send(response, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' });
   const headers: Record<string, string> = limit.kind === 'retry-after'
     ? { 'retry-after': String(limit.seconds) }
     : { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + limit.seconds) };
