@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { makeWorld, seedExecution, seedLogs } from './state-fixtures.js';
 
 describe.each(['file', 'redis'] as const)('orchestrate state get (%s store)', (backend) => {
@@ -110,5 +110,12 @@ describe('orchestrate state get', () => {
     expect(elsewhere.status).toBe(1);
     expect(elsewhere.stderr).toContain(`in the file state store in ${join(world.root, 'other')}`);
     expect(world.cli(['state', 'get', '--execution-id', id, '--workdir', world.workdir]).status).toBe(0);
+    // --state redis with its URL: the default key prefix holds no run of this test.
+    const redis = world.cli(['state', 'get', '--execution-id', id, '--state', 'redis', '--redis-url', inject('redisUrl')]);
+    expect(redis.status).toBe(1);
+    expect(redis.stderr).toContain(`in the Redis state store at ${inject('redisUrl')}`);
+    const noUrl = world.cli(['state', 'get', '--execution-id', id, '--state', 'redis']);
+    expect(noUrl.status).toBe(2);
+    expect(noUrl.stderr).toBe('error: The Redis state backend needs a URL: set REDIS_URL, pass --redis-url, or set state.redis_url in the configuration file.\n');
   });
 });
