@@ -135,6 +135,23 @@ describe('rate limits', () => {
   });
 });
 
+describe('GitHub Enterprise Server', () => {
+  it('takes the API root from GITHUB_API_URL', async () => {
+    await using enterprise = await startGithubApiServer({ pathPrefix: '/api/v3' });
+    const previous = process.env.GITHUB_API_URL;
+    process.env.GITHUB_API_URL = enterprise.url;
+    try {
+      const client = createGithubClient({ token: 't' });
+      const id = await createCheckRun(client, repository, SHA);
+      expect(enterprise.state.checkRuns.map((run) => run.id)).toEqual([id]);
+      expect(enterprise.violations).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.GITHUB_API_URL;
+      else process.env.GITHUB_API_URL = previous;
+    }
+  });
+});
+
 describe('pull-request files', () => {
   it('lists every page', async () => {
     const files = Array.from({ length: 250 }, (_, index) => `pipelines/p${index}.yaml`);

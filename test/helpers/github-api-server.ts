@@ -42,7 +42,9 @@ export interface GithubApiServer extends AsyncDisposable {
  * description does not encode, keeps state, and answers with bodies valid against the
  * operation's response schema.
  */
-export async function startGithubApiServer(): Promise<GithubApiServer> {
+export async function startGithubApiServer(options: { pathPrefix?: string } = {}): Promise<GithubApiServer> {
+  // GitHub Enterprise Server serves the same API under /api/v3.
+  const prefix = options.pathPrefix ?? '';
   const spec = loadApiSpec();
   const requests: RecordedRequest[] = [];
   const violations: Violation[] = [];
@@ -60,6 +62,8 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = (request.method ?? 'GET').toLowerCase();
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (prefix && url.pathname.startsWith(`${prefix}/`)) url.pathname = url.pathname.slice(prefix.length);
+    else if (prefix) url.pathname = '/ (outside the API root)';
     const raw = await readBody(request);
     const limit = pendingLimits.shift();
     if (limit) return sendRateLimit(response, limit);
@@ -78,7 +82,7 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
     const problems = [...match.parameterProblems, ...spec.checkBody(match.operation, body)];
     if (problems.length > 0) return refuse(`${match.operation.operationId}: ${problems.join('; ')}`);
     requests.push({ method: method.toUpperCase(), path: url.pathname, operationId: match.operation.operationId, body });
-    const answer = handleOperation(state, match.operation.operationId, { params: match.params, query: url.searchParams, body, baseUrl: `http://127.0.0.1:${port()}`, path: url.pathname })
+    const answer = handleOperation(state, match.operation.operationId, { params: match.params, query: url.searchParams, body, baseUrl: `http://127.0.0.1:${port()}${prefix}`, path: url.pathname })
       ?? { status: Number(Object.keys(match.operation.responses).find((status) => status.startsWith('2')) ?? 200) };
     if ('refusal' in answer) return refuse(`${match.operation.operationId}: ${answer.refusal}`);
     send(response, answer.status, respond(match.operation, answer.status, answer.fields), answer.link ? { link: answer.link } : {});
@@ -104,7 +108,7 @@ export async function startGithubApiServer(): Promise<GithubApiServer> {
     server.close(() => resolve());
   });
   return {
-    url: `http://127.0.0.1:${port()}`,
+    url: `http://127.0.0.1:${port()}${prefix}`,
     requests,
     violations,
     state,
