@@ -16,6 +16,7 @@ import type { LogStore } from '../state/log-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AttemptContext } from './build-attempt.js';
 import { createHookRunner } from './hooks/run-hooks.js';
+import { withInProcessWork } from './launch-in-process.js';
 import { makeGrowingRedactor, redactEvent, redactingStore } from './launch-redaction.js';
 import { prepareExecution, SECRET_NAME } from './prepare-execution.js';
 import { localCapacity, ResourcePool, type ResourceAmount } from './resource-pool.js';
@@ -126,7 +127,8 @@ export async function launchExecution(options: LaunchOptions): Promise<LaunchRes
   const redact = makeGrowingRedactor(context.secrets);
   const buildAttempt = request.buildAttempt;
   request.buildAttempt = (task, attempt) => {
-    const spec = buildAttempt(task, attempt);
+    const renderForAttempt = (text: string) => renderTemplate(text, taskScope(context, task, attempt), context.secrets);
+    const spec = withInProcessWork(buildAttempt(task, attempt), task, options.workspace, renderForAttempt);
     // A task env entry named like a credential is a secret even when written as a literal.
     for (const [name, value] of Object.entries(spec.env)) if (value.length >= 4 && SECRET_NAME.test(name)) context.secrets.add(value);
     return { ...spec, secrets: [...context.secrets] };
@@ -207,10 +209,10 @@ function recordedVariables(resume: ResumePoint | undefined): Record<string, stri
   return Object.fromEntries(Object.entries(resume.header.variables).filter(([, value]) => value !== '[redacted]'));
 }
 
-/** The execution's template scope, plus `{{ task.* }}` when a task is named. */
-function taskScope(context: AttemptContext, task: PlannedTask | undefined): AttemptContext['scope'] {
+/** The execution's template scope, plus `{{ task.* }}` when a task is named (as `buildAttempt` sets it). */
+function taskScope(context: AttemptContext, task: PlannedTask | undefined, attempt?: number): AttemptContext['scope'] {
   if (!task) return context.scope;
-  return { ...context.scope, task: { name: task.task.name, stage: task.stage.name, id: task.id } };
+  return { ...context.scope, task: { name: task.task.name, stage: task.stage.name, id: task.id, ...(attempt !== undefined ? { attempt: String(attempt) } : {}) } };
 }
 
 function pipelineTimeout(pipeline: Pipeline): number | undefined {
