@@ -40,6 +40,1015 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// ../../work/main/node_modules/fastest-levenshtein/mod.js
+var require_mod = __commonJS({
+  "../../work/main/node_modules/fastest-levenshtein/mod.js"(exports) {
+    "use strict";
+    exports.__esModule = true;
+    exports.distance = exports.closest = void 0;
+    var peq = new Uint32Array(65536);
+    var myers_32 = function(a, b4) {
+      var n = a.length;
+      var m2 = b4.length;
+      var lst = 1 << n - 1;
+      var pv = -1;
+      var mv = 0;
+      var sc = n;
+      var i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] |= 1 << i;
+      }
+      for (i = 0; i < m2; i++) {
+        var eq = peq[b4.charCodeAt(i)];
+        var xv = eq | mv;
+        eq |= (eq & pv) + pv ^ pv;
+        mv |= ~(eq | pv);
+        pv &= eq;
+        if (mv & lst) {
+          sc++;
+        }
+        if (pv & lst) {
+          sc--;
+        }
+        mv = mv << 1 | 1;
+        pv = pv << 1 | ~(xv | mv);
+        mv &= xv;
+      }
+      i = n;
+      while (i--) {
+        peq[a.charCodeAt(i)] = 0;
+      }
+      return sc;
+    };
+    var myers_x = function(b4, a) {
+      var n = a.length;
+      var m2 = b4.length;
+      var mhc = [];
+      var phc = [];
+      var hsize = Math.ceil(n / 32);
+      var vsize = Math.ceil(m2 / 32);
+      for (var i = 0; i < hsize; i++) {
+        phc[i] = -1;
+        mhc[i] = 0;
+      }
+      var j4 = 0;
+      for (; j4 < vsize - 1; j4++) {
+        var mv_1 = 0;
+        var pv_1 = -1;
+        var start_1 = j4 * 32;
+        var vlen_1 = Math.min(32, m2) + start_1;
+        for (var k3 = start_1; k3 < vlen_1; k3++) {
+          peq[b4.charCodeAt(k3)] |= 1 << k3;
+        }
+        for (var i = 0; i < n; i++) {
+          var eq = peq[a.charCodeAt(i)];
+          var pb = phc[i / 32 | 0] >>> i & 1;
+          var mb = mhc[i / 32 | 0] >>> i & 1;
+          var xv = eq | mv_1;
+          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
+          var ph = mv_1 | ~(xh | pv_1);
+          var mh = pv_1 & xh;
+          if (ph >>> 31 ^ pb) {
+            phc[i / 32 | 0] ^= 1 << i;
+          }
+          if (mh >>> 31 ^ mb) {
+            mhc[i / 32 | 0] ^= 1 << i;
+          }
+          ph = ph << 1 | pb;
+          mh = mh << 1 | mb;
+          pv_1 = mh | ~(xv | ph);
+          mv_1 = ph & xv;
+        }
+        for (var k3 = start_1; k3 < vlen_1; k3++) {
+          peq[b4.charCodeAt(k3)] = 0;
+        }
+      }
+      var mv = 0;
+      var pv = -1;
+      var start = j4 * 32;
+      var vlen = Math.min(32, m2 - start) + start;
+      for (var k3 = start; k3 < vlen; k3++) {
+        peq[b4.charCodeAt(k3)] |= 1 << k3;
+      }
+      var score = m2;
+      for (var i = 0; i < n; i++) {
+        var eq = peq[a.charCodeAt(i)];
+        var pb = phc[i / 32 | 0] >>> i & 1;
+        var mb = mhc[i / 32 | 0] >>> i & 1;
+        var xv = eq | mv;
+        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
+        var ph = mv | ~(xh | pv);
+        var mh = pv & xh;
+        score += ph >>> m2 - 1 & 1;
+        score -= mh >>> m2 - 1 & 1;
+        if (ph >>> 31 ^ pb) {
+          phc[i / 32 | 0] ^= 1 << i;
+        }
+        if (mh >>> 31 ^ mb) {
+          mhc[i / 32 | 0] ^= 1 << i;
+        }
+        ph = ph << 1 | pb;
+        mh = mh << 1 | mb;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+      }
+      for (var k3 = start; k3 < vlen; k3++) {
+        peq[b4.charCodeAt(k3)] = 0;
+      }
+      return score;
+    };
+    var distance2 = function(a, b4) {
+      if (a.length < b4.length) {
+        var tmp = b4;
+        b4 = a;
+        a = tmp;
+      }
+      if (b4.length === 0) {
+        return a.length;
+      }
+      if (a.length <= 32) {
+        return myers_32(a, b4);
+      }
+      return myers_x(a, b4);
+    };
+    exports.distance = distance2;
+    var closest = function(str, arr) {
+      var min_distance = Infinity;
+      var min_index = 0;
+      for (var i = 0; i < arr.length; i++) {
+        var dist = distance2(str, arr[i]);
+        if (dist < min_distance) {
+          min_distance = dist;
+          min_index = i;
+        }
+      }
+      return arr[min_index];
+    };
+    exports.closest = closest;
+  }
+});
+
+// ../../work/main/node_modules/ms/index.js
+var require_ms = __commonJS({
+  "../../work/main/node_modules/ms/index.js"(exports, module) {
+    var s3 = 1e3;
+    var m2 = s3 * 60;
+    var h3 = m2 * 60;
+    var d2 = h3 * 24;
+    var w3 = d2 * 7;
+    var y3 = d2 * 365.25;
+    module.exports = function(val, options) {
+      options = options || {};
+      var type = typeof val;
+      if (type === "string" && val.length > 0) {
+        return parse5(val);
+      } else if (type === "number" && isFinite(val)) {
+        return options.long ? fmtLong(val) : fmtShort(val);
+      }
+      throw new Error(
+        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
+      );
+    };
+    function parse5(str) {
+      str = String(str);
+      if (str.length > 100) {
+        return;
+      }
+      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+        str
+      );
+      if (!match) {
+        return;
+      }
+      var n = parseFloat(match[1]);
+      var type = (match[2] || "ms").toLowerCase();
+      switch (type) {
+        case "years":
+        case "year":
+        case "yrs":
+        case "yr":
+        case "y":
+          return n * y3;
+        case "weeks":
+        case "week":
+        case "w":
+          return n * w3;
+        case "days":
+        case "day":
+        case "d":
+          return n * d2;
+        case "hours":
+        case "hour":
+        case "hrs":
+        case "hr":
+        case "h":
+          return n * h3;
+        case "minutes":
+        case "minute":
+        case "mins":
+        case "min":
+        case "m":
+          return n * m2;
+        case "seconds":
+        case "second":
+        case "secs":
+        case "sec":
+        case "s":
+          return n * s3;
+        case "milliseconds":
+        case "millisecond":
+        case "msecs":
+        case "msec":
+        case "ms":
+          return n;
+        default:
+          return void 0;
+      }
+    }
+    function fmtShort(ms2) {
+      var msAbs = Math.abs(ms2);
+      if (msAbs >= d2) {
+        return Math.round(ms2 / d2) + "d";
+      }
+      if (msAbs >= h3) {
+        return Math.round(ms2 / h3) + "h";
+      }
+      if (msAbs >= m2) {
+        return Math.round(ms2 / m2) + "m";
+      }
+      if (msAbs >= s3) {
+        return Math.round(ms2 / s3) + "s";
+      }
+      return ms2 + "ms";
+    }
+    function fmtLong(ms2) {
+      var msAbs = Math.abs(ms2);
+      if (msAbs >= d2) {
+        return plural3(ms2, msAbs, d2, "day");
+      }
+      if (msAbs >= h3) {
+        return plural3(ms2, msAbs, h3, "hour");
+      }
+      if (msAbs >= m2) {
+        return plural3(ms2, msAbs, m2, "minute");
+      }
+      if (msAbs >= s3) {
+        return plural3(ms2, msAbs, s3, "second");
+      }
+      return ms2 + " ms";
+    }
+    function plural3(ms2, msAbs, n, name2) {
+      var isPlural = msAbs >= n * 1.5;
+      return Math.round(ms2 / n) + " " + name2 + (isPlural ? "s" : "");
+    }
+  }
+});
+
+// ../../work/main/node_modules/debug/src/common.js
+var require_common = __commonJS({
+  "../../work/main/node_modules/debug/src/common.js"(exports, module) {
+    function setup(env) {
+      createDebug.debug = createDebug;
+      createDebug.default = createDebug;
+      createDebug.coerce = coerce;
+      createDebug.disable = disable;
+      createDebug.enable = enable;
+      createDebug.enabled = enabled;
+      createDebug.humanize = require_ms();
+      createDebug.destroy = destroy;
+      Object.keys(env).forEach((key) => {
+        createDebug[key] = env[key];
+      });
+      createDebug.names = [];
+      createDebug.skips = [];
+      createDebug.formatters = {};
+      function selectColor(namespace) {
+        let hash2 = 0;
+        for (let i = 0; i < namespace.length; i++) {
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
+          hash2 |= 0;
+        }
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
+      }
+      createDebug.selectColor = selectColor;
+      function createDebug(namespace) {
+        let prevTime;
+        let enableOverride = null;
+        let namespacesCache;
+        let enabledCache;
+        function debug(...args) {
+          if (!debug.enabled) {
+            return;
+          }
+          const self = debug;
+          const curr = Number(/* @__PURE__ */ new Date());
+          const ms2 = curr - (prevTime || curr);
+          self.diff = ms2;
+          self.prev = prevTime;
+          self.curr = curr;
+          prevTime = curr;
+          args[0] = createDebug.coerce(args[0]);
+          if (typeof args[0] !== "string") {
+            args.unshift("%O");
+          }
+          let index = 0;
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+            if (match === "%%") {
+              return "%";
+            }
+            index++;
+            const formatter2 = createDebug.formatters[format];
+            if (typeof formatter2 === "function") {
+              const val = args[index];
+              match = formatter2.call(self, val);
+              args.splice(index, 1);
+              index--;
+            }
+            return match;
+          });
+          createDebug.formatArgs.call(self, args);
+          const logFn = self.log || createDebug.log;
+          logFn.apply(self, args);
+        }
+        debug.namespace = namespace;
+        debug.useColors = createDebug.useColors();
+        debug.color = createDebug.selectColor(namespace);
+        debug.extend = extend2;
+        debug.destroy = createDebug.destroy;
+        Object.defineProperty(debug, "enabled", {
+          enumerable: true,
+          configurable: false,
+          get: () => {
+            if (enableOverride !== null) {
+              return enableOverride;
+            }
+            if (namespacesCache !== createDebug.namespaces) {
+              namespacesCache = createDebug.namespaces;
+              enabledCache = createDebug.enabled(namespace);
+            }
+            return enabledCache;
+          },
+          set: (v3) => {
+            enableOverride = v3;
+          }
+        });
+        if (typeof createDebug.init === "function") {
+          createDebug.init(debug);
+        }
+        return debug;
+      }
+      function extend2(namespace, delimiter2) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
+        newDebug.log = this.log;
+        return newDebug;
+      }
+      function enable(namespaces) {
+        createDebug.save(namespaces);
+        createDebug.namespaces = namespaces;
+        createDebug.names = [];
+        createDebug.skips = [];
+        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
+        for (const ns2 of split) {
+          if (ns2[0] === "-") {
+            createDebug.skips.push(ns2.slice(1));
+          } else {
+            createDebug.names.push(ns2);
+          }
+        }
+      }
+      function matchesTemplate(search, template) {
+        let searchIndex = 0;
+        let templateIndex = 0;
+        let starIndex = -1;
+        let matchIndex = 0;
+        while (searchIndex < search.length) {
+          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
+            if (template[templateIndex] === "*") {
+              starIndex = templateIndex;
+              matchIndex = searchIndex;
+              templateIndex++;
+            } else {
+              searchIndex++;
+              templateIndex++;
+            }
+          } else if (starIndex !== -1) {
+            templateIndex = starIndex + 1;
+            matchIndex++;
+            searchIndex = matchIndex;
+          } else {
+            return false;
+          }
+        }
+        while (templateIndex < template.length && template[templateIndex] === "*") {
+          templateIndex++;
+        }
+        return templateIndex === template.length;
+      }
+      function disable() {
+        const namespaces = [
+          ...createDebug.names,
+          ...createDebug.skips.map((namespace) => "-" + namespace)
+        ].join(",");
+        createDebug.enable("");
+        return namespaces;
+      }
+      function enabled(name2) {
+        for (const skip of createDebug.skips) {
+          if (matchesTemplate(name2, skip)) {
+            return false;
+          }
+        }
+        for (const ns2 of createDebug.names) {
+          if (matchesTemplate(name2, ns2)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      function coerce(val) {
+        if (val instanceof Error) {
+          return val.stack || val.message;
+        }
+        return val;
+      }
+      function destroy() {
+        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+      }
+      createDebug.enable(createDebug.load());
+      return createDebug;
+    }
+    module.exports = setup;
+  }
+});
+
+// ../../work/main/node_modules/debug/src/browser.js
+var require_browser = __commonJS({
+  "../../work/main/node_modules/debug/src/browser.js"(exports, module) {
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.storage = localstorage();
+    exports.destroy = /* @__PURE__ */ (() => {
+      let warned = false;
+      return () => {
+        if (!warned) {
+          warned = true;
+          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
+        }
+      };
+    })();
+    exports.colors = [
+      "#0000CC",
+      "#0000FF",
+      "#0033CC",
+      "#0033FF",
+      "#0066CC",
+      "#0066FF",
+      "#0099CC",
+      "#0099FF",
+      "#00CC00",
+      "#00CC33",
+      "#00CC66",
+      "#00CC99",
+      "#00CCCC",
+      "#00CCFF",
+      "#3300CC",
+      "#3300FF",
+      "#3333CC",
+      "#3333FF",
+      "#3366CC",
+      "#3366FF",
+      "#3399CC",
+      "#3399FF",
+      "#33CC00",
+      "#33CC33",
+      "#33CC66",
+      "#33CC99",
+      "#33CCCC",
+      "#33CCFF",
+      "#6600CC",
+      "#6600FF",
+      "#6633CC",
+      "#6633FF",
+      "#66CC00",
+      "#66CC33",
+      "#9900CC",
+      "#9900FF",
+      "#9933CC",
+      "#9933FF",
+      "#99CC00",
+      "#99CC33",
+      "#CC0000",
+      "#CC0033",
+      "#CC0066",
+      "#CC0099",
+      "#CC00CC",
+      "#CC00FF",
+      "#CC3300",
+      "#CC3333",
+      "#CC3366",
+      "#CC3399",
+      "#CC33CC",
+      "#CC33FF",
+      "#CC6600",
+      "#CC6633",
+      "#CC9900",
+      "#CC9933",
+      "#CCCC00",
+      "#CCCC33",
+      "#FF0000",
+      "#FF0033",
+      "#FF0066",
+      "#FF0099",
+      "#FF00CC",
+      "#FF00FF",
+      "#FF3300",
+      "#FF3333",
+      "#FF3366",
+      "#FF3399",
+      "#FF33CC",
+      "#FF33FF",
+      "#FF6600",
+      "#FF6633",
+      "#FF9900",
+      "#FF9933",
+      "#FFCC00",
+      "#FFCC33"
+    ];
+    function useColors() {
+      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
+        return true;
+      }
+      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
+        return false;
+      }
+      let m2;
+      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
+      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
+      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
+      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
+    }
+    function formatArgs(args) {
+      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
+      if (!this.useColors) {
+        return;
+      }
+      const c4 = "color: " + this.color;
+      args.splice(1, 0, c4, "color: inherit");
+      let index = 0;
+      let lastC = 0;
+      args[0].replace(/%[a-zA-Z%]/g, (match) => {
+        if (match === "%%") {
+          return;
+        }
+        index++;
+        if (match === "%c") {
+          lastC = index;
+        }
+      });
+      args.splice(lastC, 0, c4);
+    }
+    exports.log = console.debug || console.log || (() => {
+    });
+    function save(namespaces) {
+      try {
+        if (namespaces) {
+          exports.storage.setItem("debug", namespaces);
+        } else {
+          exports.storage.removeItem("debug");
+        }
+      } catch (error62) {
+      }
+    }
+    function load() {
+      let r2;
+      try {
+        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
+      } catch (error62) {
+      }
+      if (!r2 && typeof process !== "undefined" && "env" in process) {
+        r2 = process.env.DEBUG;
+      }
+      return r2;
+    }
+    function localstorage() {
+      try {
+        return localStorage;
+      } catch (error62) {
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters: formatters2 } = module.exports;
+    formatters2.j = function(v3) {
+      try {
+        return JSON.stringify(v3);
+      } catch (error62) {
+        return "[UnexpectedJSONParseError]: " + error62.message;
+      }
+    };
+  }
+});
+
+// ../../work/main/node_modules/has-flag/index.js
+var require_has_flag = __commonJS({
+  "../../work/main/node_modules/has-flag/index.js"(exports, module) {
+    "use strict";
+    module.exports = (flag, argv = process.argv) => {
+      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+      const position = argv.indexOf(prefix + flag);
+      const terminatorPosition = argv.indexOf("--");
+      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+    };
+  }
+});
+
+// ../../work/main/node_modules/supports-color/index.js
+var require_supports_color = __commonJS({
+  "../../work/main/node_modules/supports-color/index.js"(exports, module) {
+    "use strict";
+    var os2 = __require("os");
+    var tty = __require("tty");
+    var hasFlag = require_has_flag();
+    var { env } = process;
+    var forceColor;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      forceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = 1;
+    }
+    if ("FORCE_COLOR" in env) {
+      if (env.FORCE_COLOR === "true") {
+        forceColor = 1;
+      } else if (env.FORCE_COLOR === "false") {
+        forceColor = 0;
+      } else {
+        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+      }
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(haveStream, streamIsTTY) {
+      if (forceColor === 0) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (haveStream && !streamIsTTY && forceColor === void 0) {
+        return 0;
+      }
+      const min = forceColor || 0;
+      if (env.TERM === "dumb") {
+        return min;
+      }
+      if (process.platform === "win32") {
+        const osRelease = os2.release().split(".");
+        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if (env.COLORTERM === "truecolor") {
+        return 3;
+      }
+      if ("TERM_PROGRAM" in env) {
+        const version3 = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version3 >= 3 ? 3 : 2;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      return min;
+    }
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
+      return translateLevel(level);
+    }
+    module.exports = {
+      supportsColor: getSupportLevel,
+      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+    };
+  }
+});
+
+// ../../work/main/node_modules/debug/src/node.js
+var require_node = __commonJS({
+  "../../work/main/node_modules/debug/src/node.js"(exports, module) {
+    var tty = __require("tty");
+    var util = __require("util");
+    exports.init = init;
+    exports.log = log;
+    exports.formatArgs = formatArgs;
+    exports.save = save;
+    exports.load = load;
+    exports.useColors = useColors;
+    exports.destroy = util.deprecate(
+      () => {
+      },
+      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
+    );
+    exports.colors = [6, 2, 3, 4, 5, 1];
+    try {
+      const supportsColor = require_supports_color();
+      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
+        exports.colors = [
+          20,
+          21,
+          26,
+          27,
+          32,
+          33,
+          38,
+          39,
+          40,
+          41,
+          42,
+          43,
+          44,
+          45,
+          56,
+          57,
+          62,
+          63,
+          68,
+          69,
+          74,
+          75,
+          76,
+          77,
+          78,
+          79,
+          80,
+          81,
+          92,
+          93,
+          98,
+          99,
+          112,
+          113,
+          128,
+          129,
+          134,
+          135,
+          148,
+          149,
+          160,
+          161,
+          162,
+          163,
+          164,
+          165,
+          166,
+          167,
+          168,
+          169,
+          170,
+          171,
+          172,
+          173,
+          178,
+          179,
+          184,
+          185,
+          196,
+          197,
+          198,
+          199,
+          200,
+          201,
+          202,
+          203,
+          204,
+          205,
+          206,
+          207,
+          208,
+          209,
+          214,
+          215,
+          220,
+          221
+        ];
+      }
+    } catch (error62) {
+    }
+    exports.inspectOpts = Object.keys(process.env).filter((key) => {
+      return /^debug_/i.test(key);
+    }).reduce((obj, key) => {
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_4, k3) => {
+        return k3.toUpperCase();
+      });
+      let val = process.env[key];
+      if (/^(yes|on|true|enabled)$/i.test(val)) {
+        val = true;
+      } else if (/^(no|off|false|disabled)$/i.test(val)) {
+        val = false;
+      } else if (val === "null") {
+        val = null;
+      } else {
+        val = Number(val);
+      }
+      obj[prop] = val;
+      return obj;
+    }, {});
+    function useColors() {
+      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
+    }
+    function formatArgs(args) {
+      const { namespace: name2, useColors: useColors2 } = this;
+      if (useColors2) {
+        const c4 = this.color;
+        const colorCode = "\x1B[3" + (c4 < 8 ? c4 : "8;5;" + c4);
+        const prefix = `  ${colorCode};1m${name2} \x1B[0m`;
+        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
+        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
+      } else {
+        args[0] = getDate() + name2 + " " + args[0];
+      }
+    }
+    function getDate() {
+      if (exports.inspectOpts.hideDate) {
+        return "";
+      }
+      return (/* @__PURE__ */ new Date()).toISOString() + " ";
+    }
+    function log(...args) {
+      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
+    }
+    function save(namespaces) {
+      if (namespaces) {
+        process.env.DEBUG = namespaces;
+      } else {
+        delete process.env.DEBUG;
+      }
+    }
+    function load() {
+      return process.env.DEBUG;
+    }
+    function init(debug) {
+      debug.inspectOpts = {};
+      const keys = Object.keys(exports.inspectOpts);
+      for (let i = 0; i < keys.length; i++) {
+        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+      }
+    }
+    module.exports = require_common()(exports);
+    var { formatters: formatters2 } = module.exports;
+    formatters2.o = function(v3) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v3, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
+    };
+    formatters2.O = function(v3) {
+      this.inspectOpts.colors = this.useColors;
+      return util.inspect(v3, this.inspectOpts);
+    };
+  }
+});
+
+// ../../work/main/node_modules/debug/src/index.js
+var require_src = __commonJS({
+  "../../work/main/node_modules/debug/src/index.js"(exports, module) {
+    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
+      module.exports = require_browser();
+    } else {
+      module.exports = require_node();
+    }
+  }
+});
+
+// ../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js
+var require_src2 = __commonJS({
+  "../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fs_1 = __require("fs");
+    var debug_1 = __importDefault(require_src());
+    var log = debug_1.default("@kwsites/file-exists");
+    function check2(path, isFile, isDirectory) {
+      log(`checking %s`, path);
+      try {
+        const stat = fs_1.statSync(path);
+        if (stat.isFile() && isFile) {
+          log(`[OK] path represents a file`);
+          return true;
+        }
+        if (stat.isDirectory() && isDirectory) {
+          log(`[OK] path represents a directory`);
+          return true;
+        }
+        log(`[FAIL] path represents something other than a file or directory`);
+        return false;
+      } catch (e) {
+        if (e.code === "ENOENT") {
+          log(`[FAIL] path is not accessible: %o`, e);
+          return false;
+        }
+        log(`[FATAL] %o`, e);
+        throw e;
+      }
+    }
+    function exists(path, type = exports.READABLE) {
+      return check2(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
+    }
+    exports.exists = exists;
+    exports.FILE = 1;
+    exports.FOLDER = 2;
+    exports.READABLE = exports.FILE + exports.FOLDER;
+  }
+});
+
+// ../../work/main/node_modules/@kwsites/file-exists/dist/index.js
+var require_dist = __commonJS({
+  "../../work/main/node_modules/@kwsites/file-exists/dist/index.js"(exports) {
+    "use strict";
+    function __export2(m2) {
+      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
+    }
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __export2(require_src2());
+  }
+});
+
+// ../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js
+var require_dist2 = __commonJS({
+  "../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDeferred = exports.deferred = void 0;
+    function deferred() {
+      let done;
+      let fail;
+      let status = "pending";
+      const promise2 = new Promise((_done, _fail) => {
+        done = _done;
+        fail = _fail;
+      });
+      return {
+        promise: promise2,
+        done(result) {
+          if (status === "pending") {
+            status = "resolved";
+            done(result);
+          }
+        },
+        fail(error62) {
+          if (status === "pending") {
+            status = "rejected";
+            fail(error62);
+          }
+        },
+        get fulfilled() {
+          return status !== "pending";
+        },
+        get status() {
+          return status;
+        }
+      };
+    }
+    exports.deferred = deferred;
+    exports.createDeferred = deferred;
+    exports.default = deferred;
+  }
+});
+
 // ../../work/main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "../../work/main/node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -7319,7 +8328,7 @@ var require_public_api = __commonJS({
 });
 
 // ../../work/main/node_modules/yaml/dist/index.js
-var require_dist = __commonJS({
+var require_dist3 = __commonJS({
   "../../work/main/node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
@@ -7370,1015 +8379,6 @@ var require_dist = __commonJS({
   }
 });
 
-// ../../work/main/node_modules/fastest-levenshtein/mod.js
-var require_mod = __commonJS({
-  "../../work/main/node_modules/fastest-levenshtein/mod.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
-    var peq = new Uint32Array(65536);
-    var myers_32 = function(a, b4) {
-      var n = a.length;
-      var m2 = b4.length;
-      var lst = 1 << n - 1;
-      var pv = -1;
-      var mv = 0;
-      var sc = n;
-      var i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] |= 1 << i;
-      }
-      for (i = 0; i < m2; i++) {
-        var eq = peq[b4.charCodeAt(i)];
-        var xv = eq | mv;
-        eq |= (eq & pv) + pv ^ pv;
-        mv |= ~(eq | pv);
-        pv &= eq;
-        if (mv & lst) {
-          sc++;
-        }
-        if (pv & lst) {
-          sc--;
-        }
-        mv = mv << 1 | 1;
-        pv = pv << 1 | ~(xv | mv);
-        mv &= xv;
-      }
-      i = n;
-      while (i--) {
-        peq[a.charCodeAt(i)] = 0;
-      }
-      return sc;
-    };
-    var myers_x = function(b4, a) {
-      var n = a.length;
-      var m2 = b4.length;
-      var mhc = [];
-      var phc = [];
-      var hsize = Math.ceil(n / 32);
-      var vsize = Math.ceil(m2 / 32);
-      for (var i = 0; i < hsize; i++) {
-        phc[i] = -1;
-        mhc[i] = 0;
-      }
-      var j4 = 0;
-      for (; j4 < vsize - 1; j4++) {
-        var mv_1 = 0;
-        var pv_1 = -1;
-        var start_1 = j4 * 32;
-        var vlen_1 = Math.min(32, m2) + start_1;
-        for (var k3 = start_1; k3 < vlen_1; k3++) {
-          peq[b4.charCodeAt(k3)] |= 1 << k3;
-        }
-        for (var i = 0; i < n; i++) {
-          var eq = peq[a.charCodeAt(i)];
-          var pb = phc[i / 32 | 0] >>> i & 1;
-          var mb = mhc[i / 32 | 0] >>> i & 1;
-          var xv = eq | mv_1;
-          var xh = ((eq | mb) & pv_1) + pv_1 ^ pv_1 | eq | mb;
-          var ph = mv_1 | ~(xh | pv_1);
-          var mh = pv_1 & xh;
-          if (ph >>> 31 ^ pb) {
-            phc[i / 32 | 0] ^= 1 << i;
-          }
-          if (mh >>> 31 ^ mb) {
-            mhc[i / 32 | 0] ^= 1 << i;
-          }
-          ph = ph << 1 | pb;
-          mh = mh << 1 | mb;
-          pv_1 = mh | ~(xv | ph);
-          mv_1 = ph & xv;
-        }
-        for (var k3 = start_1; k3 < vlen_1; k3++) {
-          peq[b4.charCodeAt(k3)] = 0;
-        }
-      }
-      var mv = 0;
-      var pv = -1;
-      var start = j4 * 32;
-      var vlen = Math.min(32, m2 - start) + start;
-      for (var k3 = start; k3 < vlen; k3++) {
-        peq[b4.charCodeAt(k3)] |= 1 << k3;
-      }
-      var score = m2;
-      for (var i = 0; i < n; i++) {
-        var eq = peq[a.charCodeAt(i)];
-        var pb = phc[i / 32 | 0] >>> i & 1;
-        var mb = mhc[i / 32 | 0] >>> i & 1;
-        var xv = eq | mv;
-        var xh = ((eq | mb) & pv) + pv ^ pv | eq | mb;
-        var ph = mv | ~(xh | pv);
-        var mh = pv & xh;
-        score += ph >>> m2 - 1 & 1;
-        score -= mh >>> m2 - 1 & 1;
-        if (ph >>> 31 ^ pb) {
-          phc[i / 32 | 0] ^= 1 << i;
-        }
-        if (mh >>> 31 ^ mb) {
-          mhc[i / 32 | 0] ^= 1 << i;
-        }
-        ph = ph << 1 | pb;
-        mh = mh << 1 | mb;
-        pv = mh | ~(xv | ph);
-        mv = ph & xv;
-      }
-      for (var k3 = start; k3 < vlen; k3++) {
-        peq[b4.charCodeAt(k3)] = 0;
-      }
-      return score;
-    };
-    var distance2 = function(a, b4) {
-      if (a.length < b4.length) {
-        var tmp = b4;
-        b4 = a;
-        a = tmp;
-      }
-      if (b4.length === 0) {
-        return a.length;
-      }
-      if (a.length <= 32) {
-        return myers_32(a, b4);
-      }
-      return myers_x(a, b4);
-    };
-    exports.distance = distance2;
-    var closest = function(str, arr) {
-      var min_distance = Infinity;
-      var min_index = 0;
-      for (var i = 0; i < arr.length; i++) {
-        var dist = distance2(str, arr[i]);
-        if (dist < min_distance) {
-          min_distance = dist;
-          min_index = i;
-        }
-      }
-      return arr[min_index];
-    };
-    exports.closest = closest;
-  }
-});
-
-// ../../work/main/node_modules/ms/index.js
-var require_ms = __commonJS({
-  "../../work/main/node_modules/ms/index.js"(exports, module) {
-    var s3 = 1e3;
-    var m2 = s3 * 60;
-    var h3 = m2 * 60;
-    var d2 = h3 * 24;
-    var w3 = d2 * 7;
-    var y3 = d2 * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
-      var type = typeof val;
-      if (type === "string" && val.length > 0) {
-        return parse5(val);
-      } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
-      }
-      throw new Error(
-        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
-      );
-    };
-    function parse5(str) {
-      str = String(str);
-      if (str.length > 100) {
-        return;
-      }
-      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str
-      );
-      if (!match) {
-        return;
-      }
-      var n = parseFloat(match[1]);
-      var type = (match[2] || "ms").toLowerCase();
-      switch (type) {
-        case "years":
-        case "year":
-        case "yrs":
-        case "yr":
-        case "y":
-          return n * y3;
-        case "weeks":
-        case "week":
-        case "w":
-          return n * w3;
-        case "days":
-        case "day":
-        case "d":
-          return n * d2;
-        case "hours":
-        case "hour":
-        case "hrs":
-        case "hr":
-        case "h":
-          return n * h3;
-        case "minutes":
-        case "minute":
-        case "mins":
-        case "min":
-        case "m":
-          return n * m2;
-        case "seconds":
-        case "second":
-        case "secs":
-        case "sec":
-        case "s":
-          return n * s3;
-        case "milliseconds":
-        case "millisecond":
-        case "msecs":
-        case "msec":
-        case "ms":
-          return n;
-        default:
-          return void 0;
-      }
-    }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return Math.round(ms2 / d2) + "d";
-      }
-      if (msAbs >= h3) {
-        return Math.round(ms2 / h3) + "h";
-      }
-      if (msAbs >= m2) {
-        return Math.round(ms2 / m2) + "m";
-      }
-      if (msAbs >= s3) {
-        return Math.round(ms2 / s3) + "s";
-      }
-      return ms2 + "ms";
-    }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return plural3(ms2, msAbs, d2, "day");
-      }
-      if (msAbs >= h3) {
-        return plural3(ms2, msAbs, h3, "hour");
-      }
-      if (msAbs >= m2) {
-        return plural3(ms2, msAbs, m2, "minute");
-      }
-      if (msAbs >= s3) {
-        return plural3(ms2, msAbs, s3, "second");
-      }
-      return ms2 + " ms";
-    }
-    function plural3(ms2, msAbs, n, name2) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name2 + (isPlural ? "s" : "");
-    }
-  }
-});
-
-// ../../work/main/node_modules/debug/src/common.js
-var require_common = __commonJS({
-  "../../work/main/node_modules/debug/src/common.js"(exports, module) {
-    function setup(env) {
-      createDebug.debug = createDebug;
-      createDebug.default = createDebug;
-      createDebug.coerce = coerce;
-      createDebug.disable = disable;
-      createDebug.enable = enable;
-      createDebug.enabled = enabled;
-      createDebug.humanize = require_ms();
-      createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
-      });
-      createDebug.names = [];
-      createDebug.skips = [];
-      createDebug.formatters = {};
-      function selectColor(namespace) {
-        let hash2 = 0;
-        for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
-        }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
-      }
-      createDebug.selectColor = selectColor;
-      function createDebug(namespace) {
-        let prevTime;
-        let enableOverride = null;
-        let namespacesCache;
-        let enabledCache;
-        function debug(...args) {
-          if (!debug.enabled) {
-            return;
-          }
-          const self = debug;
-          const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
-          self.prev = prevTime;
-          self.curr = curr;
-          prevTime = curr;
-          args[0] = createDebug.coerce(args[0]);
-          if (typeof args[0] !== "string") {
-            args.unshift("%O");
-          }
-          let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
-            if (match === "%%") {
-              return "%";
-            }
-            index++;
-            const formatter2 = createDebug.formatters[format];
-            if (typeof formatter2 === "function") {
-              const val = args[index];
-              match = formatter2.call(self, val);
-              args.splice(index, 1);
-              index--;
-            }
-            return match;
-          });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
-        }
-        debug.namespace = namespace;
-        debug.useColors = createDebug.useColors();
-        debug.color = createDebug.selectColor(namespace);
-        debug.extend = extend2;
-        debug.destroy = createDebug.destroy;
-        Object.defineProperty(debug, "enabled", {
-          enumerable: true,
-          configurable: false,
-          get: () => {
-            if (enableOverride !== null) {
-              return enableOverride;
-            }
-            if (namespacesCache !== createDebug.namespaces) {
-              namespacesCache = createDebug.namespaces;
-              enabledCache = createDebug.enabled(namespace);
-            }
-            return enabledCache;
-          },
-          set: (v3) => {
-            enableOverride = v3;
-          }
-        });
-        if (typeof createDebug.init === "function") {
-          createDebug.init(debug);
-        }
-        return debug;
-      }
-      function extend2(namespace, delimiter2) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
-        newDebug.log = this.log;
-        return newDebug;
-      }
-      function enable(namespaces) {
-        createDebug.save(namespaces);
-        createDebug.namespaces = namespaces;
-        createDebug.names = [];
-        createDebug.skips = [];
-        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
-          } else {
-            createDebug.names.push(ns2);
-          }
-        }
-      }
-      function matchesTemplate(search, template) {
-        let searchIndex = 0;
-        let templateIndex = 0;
-        let starIndex = -1;
-        let matchIndex = 0;
-        while (searchIndex < search.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === "*")) {
-            if (template[templateIndex] === "*") {
-              starIndex = templateIndex;
-              matchIndex = searchIndex;
-              templateIndex++;
-            } else {
-              searchIndex++;
-              templateIndex++;
-            }
-          } else if (starIndex !== -1) {
-            templateIndex = starIndex + 1;
-            matchIndex++;
-            searchIndex = matchIndex;
-          } else {
-            return false;
-          }
-        }
-        while (templateIndex < template.length && template[templateIndex] === "*") {
-          templateIndex++;
-        }
-        return templateIndex === template.length;
-      }
-      function disable() {
-        const namespaces = [
-          ...createDebug.names,
-          ...createDebug.skips.map((namespace) => "-" + namespace)
-        ].join(",");
-        createDebug.enable("");
-        return namespaces;
-      }
-      function enabled(name2) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name2, skip)) {
-            return false;
-          }
-        }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name2, ns2)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      function coerce(val) {
-        if (val instanceof Error) {
-          return val.stack || val.message;
-        }
-        return val;
-      }
-      function destroy() {
-        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-      }
-      createDebug.enable(createDebug.load());
-      return createDebug;
-    }
-    module.exports = setup;
-  }
-});
-
-// ../../work/main/node_modules/debug/src/browser.js
-var require_browser = __commonJS({
-  "../../work/main/node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
-      let warned = false;
-      return () => {
-        if (!warned) {
-          warned = true;
-          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-        }
-      };
-    })();
-    exports.colors = [
-      "#0000CC",
-      "#0000FF",
-      "#0033CC",
-      "#0033FF",
-      "#0066CC",
-      "#0066FF",
-      "#0099CC",
-      "#0099FF",
-      "#00CC00",
-      "#00CC33",
-      "#00CC66",
-      "#00CC99",
-      "#00CCCC",
-      "#00CCFF",
-      "#3300CC",
-      "#3300FF",
-      "#3333CC",
-      "#3333FF",
-      "#3366CC",
-      "#3366FF",
-      "#3399CC",
-      "#3399FF",
-      "#33CC00",
-      "#33CC33",
-      "#33CC66",
-      "#33CC99",
-      "#33CCCC",
-      "#33CCFF",
-      "#6600CC",
-      "#6600FF",
-      "#6633CC",
-      "#6633FF",
-      "#66CC00",
-      "#66CC33",
-      "#9900CC",
-      "#9900FF",
-      "#9933CC",
-      "#9933FF",
-      "#99CC00",
-      "#99CC33",
-      "#CC0000",
-      "#CC0033",
-      "#CC0066",
-      "#CC0099",
-      "#CC00CC",
-      "#CC00FF",
-      "#CC3300",
-      "#CC3333",
-      "#CC3366",
-      "#CC3399",
-      "#CC33CC",
-      "#CC33FF",
-      "#CC6600",
-      "#CC6633",
-      "#CC9900",
-      "#CC9933",
-      "#CCCC00",
-      "#CCCC33",
-      "#FF0000",
-      "#FF0033",
-      "#FF0066",
-      "#FF0099",
-      "#FF00CC",
-      "#FF00FF",
-      "#FF3300",
-      "#FF3333",
-      "#FF3366",
-      "#FF3399",
-      "#FF33CC",
-      "#FF33FF",
-      "#FF6600",
-      "#FF6633",
-      "#FF9900",
-      "#FF9933",
-      "#FFCC00",
-      "#FFCC33"
-    ];
-    function useColors() {
-      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
-        return true;
-      }
-      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
-        return false;
-      }
-      let m2;
-      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
-      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
-      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
-      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
-    }
-    function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
-      if (!this.useColors) {
-        return;
-      }
-      const c4 = "color: " + this.color;
-      args.splice(1, 0, c4, "color: inherit");
-      let index = 0;
-      let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match) => {
-        if (match === "%%") {
-          return;
-        }
-        index++;
-        if (match === "%c") {
-          lastC = index;
-        }
-      });
-      args.splice(lastC, 0, c4);
-    }
-    exports.log = console.debug || console.log || (() => {
-    });
-    function save(namespaces) {
-      try {
-        if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
-        } else {
-          exports.storage.removeItem("debug");
-        }
-      } catch (error62) {
-      }
-    }
-    function load() {
-      let r2;
-      try {
-        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error62) {
-      }
-      if (!r2 && typeof process !== "undefined" && "env" in process) {
-        r2 = process.env.DEBUG;
-      }
-      return r2;
-    }
-    function localstorage() {
-      try {
-        return localStorage;
-      } catch (error62) {
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters: formatters2 } = module.exports;
-    formatters2.j = function(v3) {
-      try {
-        return JSON.stringify(v3);
-      } catch (error62) {
-        return "[UnexpectedJSONParseError]: " + error62.message;
-      }
-    };
-  }
-});
-
-// ../../work/main/node_modules/has-flag/index.js
-var require_has_flag = __commonJS({
-  "../../work/main/node_modules/has-flag/index.js"(exports, module) {
-    "use strict";
-    module.exports = (flag, argv = process.argv) => {
-      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
-      const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
-    };
-  }
-});
-
-// ../../work/main/node_modules/supports-color/index.js
-var require_supports_color = __commonJS({
-  "../../work/main/node_modules/supports-color/index.js"(exports, module) {
-    "use strict";
-    var os2 = __require("os");
-    var tty = __require("tty");
-    var hasFlag = require_has_flag();
-    var { env } = process;
-    var forceColor;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-      forceColor = 0;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = 1;
-    }
-    if ("FORCE_COLOR" in env) {
-      if (env.FORCE_COLOR === "true") {
-        forceColor = 1;
-      } else if (env.FORCE_COLOR === "false") {
-        forceColor = 0;
-      } else {
-        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
-      }
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(haveStream, streamIsTTY) {
-      if (forceColor === 0) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (haveStream && !streamIsTTY && forceColor === void 0) {
-        return 0;
-      }
-      const min = forceColor || 0;
-      if (env.TERM === "dumb") {
-        return min;
-      }
-      if (process.platform === "win32") {
-        const osRelease = os2.release().split(".");
-        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min;
-      }
-      if ("TEAMCITY_VERSION" in env) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if (env.COLORTERM === "truecolor") {
-        return 3;
-      }
-      if ("TERM_PROGRAM" in env) {
-        const version3 = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version3 >= 3 ? 3 : 2;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env) {
-        return 1;
-      }
-      return min;
-    }
-    function getSupportLevel(stream) {
-      const level = supportsColor(stream, stream && stream.isTTY);
-      return translateLevel(level);
-    }
-    module.exports = {
-      supportsColor: getSupportLevel,
-      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
-      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
-    };
-  }
-});
-
-// ../../work/main/node_modules/debug/src/node.js
-var require_node = __commonJS({
-  "../../work/main/node_modules/debug/src/node.js"(exports, module) {
-    var tty = __require("tty");
-    var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
-      () => {
-      },
-      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
-    );
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    try {
-      const supportsColor = require_supports_color();
-      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
-          20,
-          21,
-          26,
-          27,
-          32,
-          33,
-          38,
-          39,
-          40,
-          41,
-          42,
-          43,
-          44,
-          45,
-          56,
-          57,
-          62,
-          63,
-          68,
-          69,
-          74,
-          75,
-          76,
-          77,
-          78,
-          79,
-          80,
-          81,
-          92,
-          93,
-          98,
-          99,
-          112,
-          113,
-          128,
-          129,
-          134,
-          135,
-          148,
-          149,
-          160,
-          161,
-          162,
-          163,
-          164,
-          165,
-          166,
-          167,
-          168,
-          169,
-          170,
-          171,
-          172,
-          173,
-          178,
-          179,
-          184,
-          185,
-          196,
-          197,
-          198,
-          199,
-          200,
-          201,
-          202,
-          203,
-          204,
-          205,
-          206,
-          207,
-          208,
-          209,
-          214,
-          215,
-          220,
-          221
-        ];
-      }
-    } catch (error62) {
-    }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_4, k3) => {
-        return k3.toUpperCase();
-      });
-      let val = process.env[key];
-      if (/^(yes|on|true|enabled)$/i.test(val)) {
-        val = true;
-      } else if (/^(no|off|false|disabled)$/i.test(val)) {
-        val = false;
-      } else if (val === "null") {
-        val = null;
-      } else {
-        val = Number(val);
-      }
-      obj[prop] = val;
-      return obj;
-    }, {});
-    function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
-    }
-    function formatArgs(args) {
-      const { namespace: name2, useColors: useColors2 } = this;
-      if (useColors2) {
-        const c4 = this.color;
-        const colorCode = "\x1B[3" + (c4 < 8 ? c4 : "8;5;" + c4);
-        const prefix = `  ${colorCode};1m${name2} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
-      } else {
-        args[0] = getDate() + name2 + " " + args[0];
-      }
-    }
-    function getDate() {
-      if (exports.inspectOpts.hideDate) {
-        return "";
-      }
-      return (/* @__PURE__ */ new Date()).toISOString() + " ";
-    }
-    function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
-    }
-    function save(namespaces) {
-      if (namespaces) {
-        process.env.DEBUG = namespaces;
-      } else {
-        delete process.env.DEBUG;
-      }
-    }
-    function load() {
-      return process.env.DEBUG;
-    }
-    function init(debug) {
-      debug.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters: formatters2 } = module.exports;
-    formatters2.o = function(v3) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v3, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
-    };
-    formatters2.O = function(v3) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v3, this.inspectOpts);
-    };
-  }
-});
-
-// ../../work/main/node_modules/debug/src/index.js
-var require_src = __commonJS({
-  "../../work/main/node_modules/debug/src/index.js"(exports, module) {
-    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
-    } else {
-      module.exports = require_node();
-    }
-  }
-});
-
-// ../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js
-var require_src2 = __commonJS({
-  "../../work/main/node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs_1 = __require("fs");
-    var debug_1 = __importDefault(require_src());
-    var log = debug_1.default("@kwsites/file-exists");
-    function check2(path, isFile, isDirectory) {
-      log(`checking %s`, path);
-      try {
-        const stat = fs_1.statSync(path);
-        if (stat.isFile() && isFile) {
-          log(`[OK] path represents a file`);
-          return true;
-        }
-        if (stat.isDirectory() && isDirectory) {
-          log(`[OK] path represents a directory`);
-          return true;
-        }
-        log(`[FAIL] path represents something other than a file or directory`);
-        return false;
-      } catch (e) {
-        if (e.code === "ENOENT") {
-          log(`[FAIL] path is not accessible: %o`, e);
-          return false;
-        }
-        log(`[FATAL] %o`, e);
-        throw e;
-      }
-    }
-    function exists(path, type = exports.READABLE) {
-      return check2(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
-    }
-    exports.exists = exists;
-    exports.FILE = 1;
-    exports.FOLDER = 2;
-    exports.READABLE = exports.FILE + exports.FOLDER;
-  }
-});
-
-// ../../work/main/node_modules/@kwsites/file-exists/dist/index.js
-var require_dist2 = __commonJS({
-  "../../work/main/node_modules/@kwsites/file-exists/dist/index.js"(exports) {
-    "use strict";
-    function __export2(m2) {
-      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
-    }
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
-  }
-});
-
-// ../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js
-var require_dist3 = __commonJS({
-  "../../work/main/node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDeferred = exports.deferred = void 0;
-    function deferred() {
-      let done;
-      let fail;
-      let status = "pending";
-      const promise2 = new Promise((_done, _fail) => {
-        done = _done;
-        fail = _fail;
-      });
-      return {
-        promise: promise2,
-        done(result) {
-          if (status === "pending") {
-            status = "resolved";
-            done(result);
-          }
-        },
-        fail(error62) {
-          if (status === "pending") {
-            status = "rejected";
-            fail(error62);
-          }
-        },
-        get fulfilled() {
-          return status !== "pending";
-        },
-        get status() {
-          return status;
-        }
-      };
-    }
-    exports.deferred = deferred;
-    exports.createDeferred = deferred;
-    exports.default = deferred;
-  }
-});
-
 // src/errors.ts
 var OrchestrateError = class extends Error {
   constructor(message, options) {
@@ -8397,9 +8397,108 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname3, join as join6, resolve as resolve10 } from "node:path";
 
 // src/gitops/validate-repository.ts
-import { mkdirSync as mkdirSync3, mkdtempSync, rmSync as rmSync2, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname as dirname2, join as join5, resolve as resolve8 } from "node:path";
+import { resolve as resolve8 } from "node:path";
+
+// src/spec/quantities.ts
+var DURATION_UNITS = { ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+var DURATION_PATTERN = "^(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+)$";
+var CPU_PATTERN = "^(auto([*]\\d+(\\.\\d+)?|[+]\\d+(\\.\\d+)?m?)?|\\d+(\\.\\d+)?m?)$";
+var MEMORY_PATTERN = "^(auto([*]\\d+(\\.\\d+)?|[+]\\d+(\\.\\d+)?([KMGTPE]i?)?)?|\\d+(\\.\\d+)?([KMGTPE]i?|k)?)$";
+function parseDuration(input2) {
+  if (typeof input2 === "number") {
+    return Number.isFinite(input2) && input2 >= 0 ? { ok: true, value: input2 } : { ok: false, message: `Expected a non-negative duration, got \`${input2}\`` };
+  }
+  if (typeof input2 !== "string") return { ok: false, message: `Expected a duration such as \`30s\`, \`10m\` or \`1h30m\`, got ${describe(input2)}` };
+  const text = input2.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return { ok: true, value: Number(text) };
+  let seconds = 0;
+  let index = 0;
+  DURATION_PART.lastIndex = 0;
+  while (index < text.length) {
+    DURATION_PART.lastIndex = index;
+    const match = DURATION_PART.exec(text);
+    if (!match) break;
+    seconds += Number(match[1]) * DURATION_UNITS[match[2]];
+    index = DURATION_PART.lastIndex;
+  }
+  if (index === 0 || index !== text.length) {
+    return { ok: false, message: `Invalid duration \`${input2}\`: use a number with a unit (ms, s, m, h, d, w) such as \`30s\`, \`10m\`, \`1h30m\`, or plain seconds` };
+  }
+  return { ok: true, value: seconds };
+}
+function parseCpu(input2) {
+  return parseQuantity(input2, "CPU", parseCores, "`2`, `0.5`, `500m`, `auto` or `auto*1.2`");
+}
+function parseMemory(input2) {
+  return parseQuantity(input2, "memory", parseBytes, "`4Gi`, `8192Mi`, `512M`, `auto` or `auto+2Gi`");
+}
+function parseQuantity(input2, what, parseFixed, examples) {
+  const text = typeof input2 === "number" ? String(input2) : typeof input2 === "string" ? input2.trim() : void 0;
+  const invalid = { ok: false, message: `Invalid ${what} quantity ${typeof input2 === "string" ? `\`${input2}\`` : describe(input2)}: use ${examples}` };
+  if (text === void 0 || text === "") return invalid;
+  if (text.startsWith("auto")) {
+    const rest = text.slice(4);
+    if (rest === "") return { ok: true, value: { kind: "auto", factor: 1, add: 0 } };
+    if (rest.startsWith("*") && /^\d+(\.\d+)?$/.test(rest.slice(1))) return { ok: true, value: { kind: "auto", factor: Number(rest.slice(1)), add: 0 } };
+    const add = rest.startsWith("+") ? parseFixed(rest.slice(1)) : void 0;
+    return add === void 0 ? invalid : { ok: true, value: { kind: "auto", factor: 1, add } };
+  }
+  const value2 = parseFixed(text);
+  return value2 === void 0 || value2 < 0 ? invalid : { ok: true, value: { kind: "fixed", value: value2 } };
+}
+function parseCores(text) {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(text);
+  if (!match) return void 0;
+  return match[2] === "m" ? Number(match[1]) / 1e3 : Number(match[1]);
+}
+var BYTE_SUFFIXES = {
+  "": 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60
+};
+function parseBytes(text) {
+  const match = /^(\d+(?:\.\d+)?)([kKMGTPE]i?)?$/.exec(text);
+  if (!match) return void 0;
+  const multiplier = BYTE_SUFFIXES[match[2] ?? ""];
+  return multiplier === void 0 ? void 0 : Number(match[1]) * multiplier;
+}
+function formatBytes(bytes) {
+  for (const unit of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"]) {
+    const size = BYTE_SUFFIXES[unit];
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))}${unit}`;
+  }
+  return `${bytes}B`;
+}
+function formatDuration(seconds) {
+  if (seconds < 1) return `${Math.round(seconds * 1e3)}ms`;
+  let rest = Math.round(seconds);
+  const parts = [];
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]]) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join("") || "0s";
+}
+function describe(value2) {
+  if (value2 === null) return "`null`";
+  if (Array.isArray(value2)) return "a list";
+  if (typeof value2 === "object") return "a mapping";
+  return `\`${String(value2)}\` (${typeof value2})`;
+}
 
 // src/spec/template.ts
 var BUILTIN_NAMES = ["ds", "ds_nodash", "execution_id"];
@@ -8454,56 +8553,5655 @@ function hasTemplate(text) {
   return text.includes("{{");
 }
 
-// src/spec/referenced-files.ts
-function referencedFiles(pipeline2) {
-  const files = /* @__PURE__ */ new Set();
-  const add = (path) => {
-    if (typeof path === "string" && path !== "" && !hasTemplate(path)) files.add(path);
-  };
-  const addHooks = (hooks) => {
-    for (const hook3 of hooks ?? []) {
-      add(hook3.script);
-      add(hook3.config?.script);
-      add(hook3.config?.template);
-    }
-  };
-  for (const stage2 of pipeline2.stages) {
-    for (const task2 of stage2.tasks) {
-      if ("script" in task2) add(task2.script);
-      if ("application" in task2) add(task2.application);
-      if ("manifest" in task2) add(task2.manifest);
-      addHooks(task2.on_failure);
-      addHooks(task2.on_success);
-      addHooks(task2.post_hooks);
-    }
+// src/spec/task-entries.ts
+function isRecord(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+function stagesOf(value2) {
+  if (!isRecord(value2) || !Array.isArray(value2.stages)) return [];
+  const stages = [];
+  value2.stages.forEach((stage2, index) => {
+    if (isRecord(stage2)) stages.push({ stage: stage2, index });
+  });
+  return stages;
+}
+function collectTasks(value2) {
+  const entries = [];
+  for (const { stage: stage2, index: stageIndex } of stagesOf(value2)) {
+    if (!Array.isArray(stage2.tasks)) continue;
+    const stageName = typeof stage2.name === "string" ? stage2.name : `#${stageIndex + 1}`;
+    stage2.tasks.forEach((task2, taskIndex) => {
+      if (!isRecord(task2) || typeof task2.name !== "string") return;
+      entries.push({
+        stage: stageName,
+        stageIndex,
+        taskIndex,
+        name: task2.name,
+        type: typeof task2.type === "string" ? task2.type : void 0,
+        raw: task2,
+        path: ["stages", stageIndex, "tasks", taskIndex]
+      });
+    });
   }
-  addHooks(pipeline2.notifications?.on_success);
-  addHooks(pipeline2.notifications?.on_failure);
-  addHooks(pipeline2.notifications?.on_retry);
-  return [...files].sort();
+  return entries;
+}
+function stringList(value2) {
+  if (!Array.isArray(value2)) return [];
+  const list = [];
+  value2.forEach((item, index) => {
+    if (typeof item === "string") list.push({ value: item, index });
+  });
+  return list;
 }
 
+// src/validate/suggest.ts
+var import_fastest_levenshtein = __toESM(require_mod(), 1);
+function suggest(input2, candidates) {
+  return makeSuggester([...candidates])(input2);
+}
+function makeSuggester(candidates) {
+  const originals = [...new Set(candidates)];
+  const lowered = originals.map((candidate) => candidate.toLowerCase());
+  const answers = /* @__PURE__ */ new Map();
+  return (input2) => {
+    if (answers.has(input2)) return answers.get(input2);
+    const lower = input2.toLowerCase();
+    const allowed = Math.max(2, Math.floor(input2.length / 3));
+    let best;
+    let bestDistance = Infinity;
+    for (let index = 0; index < lowered.length; index++) {
+      const candidate = lowered[index];
+      const gap = Math.abs(candidate.length - lower.length);
+      if (gap > allowed || gap >= bestDistance) continue;
+      const candidateDistance = (0, import_fastest_levenshtein.distance)(lower, candidate);
+      if (candidateDistance < bestDistance) {
+        best = originals[index];
+        bestDistance = candidateDistance;
+        if (candidateDistance === 0) break;
+      }
+    }
+    const answer = bestDistance <= allowed ? best : void 0;
+    answers.set(input2, answer);
+    return answer;
+  };
+}
+function didYouMean(input2, candidates) {
+  const hint = typeof candidates === "function" ? candidates(input2) : suggest(input2, candidates);
+  return hint === void 0 ? "" : `; did you mean \`${hint}\`?`;
+}
+
+// src/validate/walk-strings.ts
+function walkStrings(value2, visit3) {
+  const path = [];
+  const walk = (node2) => {
+    if (typeof node2 === "string") return visit3(node2, path);
+    if (Array.isArray(node2)) {
+      for (let index = 0; index < node2.length; index++) {
+        path.push(index);
+        walk(node2[index]);
+        path.pop();
+      }
+    } else if (typeof node2 === "object" && node2 !== null) {
+      for (const key of Object.keys(node2)) {
+        path.push(key);
+        walk(node2[key]);
+        path.pop();
+      }
+    }
+  };
+  walk(value2);
+}
+
+// src/validate/checks/templates.ts
+function checkTemplates(context) {
+  const value2 = context.source.value;
+  const variables = isRecord(value2) && isRecord(value2.variables) ? value2.variables : {};
+  const defined = new Set(Object.keys(variables));
+  const candidates = [...defined, ...BUILTIN_NAMES];
+  walkStrings(value2, (text, path) => {
+    if (!text.includes("{{")) return;
+    scanTemplate(text).forEach((part, occurrence) => {
+      const within = { needle: "{{", occurrence };
+      switch (part.ref.kind) {
+        case "unterminated":
+          return context.report("structure/template-expression", [...path], "Template `{{` is never closed with `}}`", { within });
+        case "invalid":
+          return context.report("structure/template-expression", [...path], `Template \`{{ ${part.expression} }}\` is not allowed: ${part.ref.reason}`, { within });
+        case "variable":
+          if (!defined.has(part.ref.name)) {
+            const name2 = part.ref.name;
+            context.report("structure/undefined-template-name", [...path], `\`{{ ${name2} }}\` names no variable of this pipeline${didYouMean(name2, candidates) || `; define it under \`variables\` or use \`{{ env.${name2} }}\` or \`{{ secrets.${name2} }}\``}`, { within });
+          }
+          return;
+        default:
+          return;
+      }
+    });
+  });
+  checkVariableCycles(context, variables);
+}
+function checkVariableCycles(context, variables) {
+  const references = /* @__PURE__ */ new Map();
+  for (const [name2, raw] of Object.entries(variables)) {
+    if (typeof raw !== "string") continue;
+    references.set(name2, scanTemplate(raw).flatMap((part) => part.ref.kind === "variable" && part.ref.name in variables ? [part.ref.name] : []));
+  }
+  const state = /* @__PURE__ */ new Map();
+  const trail = [];
+  const visit3 = (name2) => {
+    state.set(name2, "visiting");
+    trail.push(name2);
+    for (const next of references.get(name2) ?? []) {
+      if (state.get(next) === "visiting") {
+        const loop = [...trail.slice(trail.indexOf(next)), next];
+        const path = ["variables", next];
+        context.report("structure/variable-cycle", path, `Variables refer to each other in a loop: ${loop.map((item) => `\`${item}\``).join(" \u2192 ")}`, { key: true });
+      } else if (!state.has(next)) {
+        visit3(next);
+      }
+    }
+    trail.pop();
+    state.set(name2, "done");
+  };
+  for (const name2 of references.keys()) if (!state.has(name2)) visit3(name2);
+}
+function expandVariables(text, variables, depth = 0) {
+  if (depth > 8 || !text.includes("{{")) return text;
+  let result = "";
+  let last = 0;
+  for (const part of scanTemplate(text)) {
+    result += text.slice(last, part.start);
+    const raw = part.ref.kind === "variable" ? variables[part.ref.name] : void 0;
+    result += raw === void 0 ? text.slice(part.start, part.end) : expandVariables(String(raw), variables, depth + 1);
+    last = part.end;
+  }
+  return result + text.slice(last);
+}
+
+// src/validate/connections/target.ts
+import { isIP } from "node:net";
+
+// src/validate/connections/redact-url.ts
+var SCHEME = /[a-z][a-z0-9+.-]*:\/\//gi;
+var URL_END = /[\s"'<>`]/;
+var LOOSE_USERINFO = /^[^/?#@:]*:[^@]*@/;
+function findUserinfo(text) {
+  const plain = text.replace(/\{\{[\s\S]*?\}\}/g, (template) => "T".repeat(template.length));
+  const spans = [];
+  for (const match of plain.matchAll(SCHEME)) {
+    const start = match.index + match[0].length;
+    let end = start;
+    while (end < plain.length && !URL_END.test(plain.charAt(end))) end++;
+    const candidate = plain.slice(start, end);
+    const authorityEnd = candidate.search(/[/?#]/);
+    const authority = authorityEnd === -1 ? candidate : candidate.slice(0, authorityEnd);
+    let at2 = authority.lastIndexOf("@");
+    if (at2 === -1) at2 = (LOOSE_USERINFO.exec(candidate)?.[0].length ?? 0) - 1;
+    if (at2 >= 0) spans.push({ start, end: start + at2 + 1 });
+  }
+  return spans;
+}
+function redactUrl(text) {
+  let result = text;
+  for (const { start, end } of findUserinfo(text).reverse()) result = result.slice(0, start) + result.slice(end);
+  return result;
+}
+function maskUrlCredentials(text) {
+  let result = text;
+  for (const { start, end } of findUserinfo(text).reverse()) {
+    const masked = text.slice(start, end - 1).replace(/\{\{[\s\S]*?\}\}|[\s\S]/g, (part) => part.length > 1 ? part : "*");
+    result = result.slice(0, start) + masked + result.slice(end - 1);
+  }
+  return result;
+}
+
+// src/validate/connections/target.ts
+var SCHEMES = {
+  "postgresql:": { kind: "postgresql", port: 5432, tls: false },
+  "postgres:": { kind: "postgresql", port: 5432, tls: false },
+  "redis:": { kind: "redis", port: 6379, tls: false },
+  "rediss:": { kind: "redis", port: 6379, tls: true },
+  "http:": { kind: "http", port: 80, tls: false },
+  "https:": { kind: "http", port: 443, tls: true }
+};
+var CONNECTION_URL = /\b(?:postgres(?:ql)?|rediss?|https?):\/\/(?:\{\{[^}]*\}\}|[^\s"'<>`])*/gi;
+var HOST_PORT = /^(localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*):(\d{1,5})$/i;
+var TEMPLATED_HOST_PORT = /^(?:\{\{[^}]*\}\}|[a-z0-9.-])+:\d{1,5}$/i;
+function parseConnectionUrl(text) {
+  let url2;
+  try {
+    url2 = new URL(text);
+  } catch {
+    return { problem: `\`${displayText(text)}\` is not a valid URL, so it was not checked` };
+  }
+  const scheme = SCHEMES[url2.protocol.toLowerCase()];
+  if (!scheme) return { problem: `\`${displayText(text)}\` has a scheme that is not checked` };
+  const host = url2.hostname.replace(/^\[|\]$/g, "");
+  if (host === "") return { problem: `\`${displayText(text)}\` names no host (a Unix socket?), so it was not checked` };
+  const port = url2.port === "" ? scheme.port : Number(url2.port);
+  if (port < 1) return { problem: `\`${displayText(text)}\` has port 0, which nothing listens on, so it was not checked` };
+  const shownHost = url2.host;
+  const path = url2.pathname === "/" ? "" : url2.pathname;
+  const display = `${url2.protocol}//${shownHost}${path}`;
+  const target = { kind: scheme.kind, host, port, tls: scheme.tls, display, key: `${scheme.kind}|${scheme.tls}|${host}|${port}` };
+  if (scheme.kind === "http") target.url = `${url2.protocol}//${shownHost}${url2.pathname}`;
+  return { target };
+}
+function parseHostPort(text) {
+  const match = HOST_PORT.exec(text);
+  if (!match) return void 0;
+  const host = match[1].replace(/^\[|\]$/g, "");
+  if (host.includes(":") && isIP(host) !== 6) return void 0;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return { problem: `\`${text}\` has port ${port}, outside 1-65535, so it was not checked` };
+  return { target: { kind: "tcp", host, port, tls: false, display: text, key: `tcp|false|${host}|${port}` } };
+}
+function displayText(text) {
+  return redactUrl(text).replace(/[?#][\s\S]*$/, "");
+}
+
+// src/validate/connections/find-connections.ts
+function findConnections(value2) {
+  const root = isRecord(value2) ? value2 : {};
+  const variables = isRecord(root.variables) ? root.variables : {};
+  const occurrences = [];
+  const scan = (path, raw) => {
+    if (typeof raw === "string") occurrences.push(...findInString(raw, path, variables));
+  };
+  for (const [name2, raw] of Object.entries(variables)) scan(["variables", name2], raw);
+  for (const entry of collectTasks(value2)) {
+    if (isRecord(entry.raw.env)) {
+      for (const [key, raw] of Object.entries(entry.raw.env)) scan([...entry.path, "env", key], raw);
+    }
+    if (entry.type === "http") scan([...entry.path, "url"], entry.raw.url);
+  }
+  return occurrences;
+}
+function findInString(raw, path, variables) {
+  if (isOnlyVariable(raw, variables)) return [];
+  const occurrences = [];
+  for (const token of tokenize(raw)) {
+    const expanded = expandVariables(token.text, variables);
+    const viaVariables = expanded !== token.text;
+    const pointAt = (found) => {
+      const inToken = token.text.indexOf(found);
+      const needle = inToken === -1 ? token.text : found;
+      const offset = token.start + Math.max(inToken, 0);
+      return { needle, occurrence: countBefore(raw, needle, offset) };
+    };
+    const urls = [...expanded.matchAll(CONNECTION_URL)].map((match) => trimTrailingPunctuation(match[0]));
+    if (urls.length > 0) {
+      for (const url2 of urls) occurrences.push({ path: [...path], within: pointAt(url2), found: classifyUrl(url2, viaVariables) });
+      continue;
+    }
+    for (const part of expanded.split(/[,;]/)) {
+      if (part.includes("{{") && TEMPLATED_HOST_PORT.test(part)) {
+        occurrences.push({ path: [...path], within: pointAt(part), found: { skipped: skipReason(part) } });
+        continue;
+      }
+      const parsed = parseHostPort(part);
+      if (parsed) occurrences.push({ path: [...path], within: pointAt(part), found: "target" in parsed ? { target: parsed.target, viaVariables } : { skipped: parsed.problem } });
+    }
+  }
+  return occurrences;
+}
+function classifyUrl(text, viaVariables) {
+  if (text.includes("{{")) return { skipped: skipReason(text) };
+  const parsed = parseConnectionUrl(text);
+  return "target" in parsed ? { target: parsed.target, viaVariables } : { skipped: parsed.problem };
+}
+function skipReason(text) {
+  const names = [...new Set(scanTemplate(text).map((part) => `\`{{ ${part.expression} }}\``))];
+  return `\`${displayText(text)}\` needs ${names.join(", ")}, known only at run time, so it was not checked`;
+}
+function tokenize(text) {
+  const tokens = [];
+  let start = -1;
+  for (let index = 0; index <= text.length; index++) {
+    if (text.startsWith("{{", index)) {
+      if (start === -1) start = index;
+      const close = text.indexOf("}}", index + 2);
+      index = close === -1 ? text.length : close + 1;
+      continue;
+    }
+    const separator = index === text.length || /[\s"'`]/.test(text.charAt(index));
+    if (separator && start !== -1) {
+      tokens.push({ text: text.slice(start, index), start });
+      start = -1;
+    } else if (!separator && start === -1) {
+      start = index;
+    }
+  }
+  return tokens;
+}
+function isOnlyVariable(raw, variables) {
+  const parts = scanTemplate(raw);
+  const [only] = parts;
+  return parts.length === 1 && only !== void 0 && raw.trim() === raw.slice(only.start, only.end) && only.ref.kind === "variable" && only.ref.name in variables;
+}
+function trimTrailingPunctuation(url2) {
+  return url2.replace(/[.,;:)\]]+$/, "");
+}
+function countBefore(text, needle, offset) {
+  let count = 0;
+  for (let at2 = text.indexOf(needle); at2 !== -1 && at2 < offset; at2 = text.indexOf(needle, at2 + 1)) count++;
+  return count;
+}
+
+// src/validate/connections/probe-http.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+
+// src/validate/connections/network-error.ts
+var TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET/;
+function describeNetworkError(error62, host, port) {
+  const { code: code2, message } = error62;
+  const where = `${host}:${port}`;
+  switch (code2) {
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_FAIL":
+    case "EAI_NONAME":
+      return `DNS lookup of \`${host}\` failed (${code2}); check the host name`;
+    case "ECONNREFUSED":
+      return `connection to ${where} refused; nothing is listening there`;
+    case "ECONNRESET":
+      return `${where} reset the connection`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `no route to ${where} (${code2})`;
+    case "ETIMEDOUT":
+      return `connecting to ${where} timed out (${code2})`;
+  }
+  if (code2 && TLS_CODE.test(code2)) return `TLS handshake with ${where} failed: ${redactUrl(message)}`;
+  return `${code2 ? `${code2}: ` : ""}${redactUrl(message)}`;
+}
+function describeTimeout(timeoutMs) {
+  return formatDuration(timeoutMs / 1e3);
+}
+
+// src/validate/connections/probe-http.ts
+function probeHttp(url2, host, port, options) {
+  return new Promise((resolve11) => {
+    if (options.signal?.aborted) return resolve11(void 0);
+    let done = false;
+    const send = url2.startsWith("https:") ? httpsRequest : httpRequest;
+    let request2;
+    try {
+      request2 = send(url2, { method: "HEAD", agent: false, headers: { "user-agent": "auto-orchestrator (validate --check-connections)" } });
+    } catch (error62) {
+      return resolve11({ ok: false, reason: describeNetworkError(error62, host, port) });
+    }
+    const finish = (result) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      request2.destroy();
+      resolve11(result);
+    };
+    const onAbort = () => finish(void 0);
+    const timer = setTimeout(() => finish({ ok: false, reason: `no HTTP answer from ${host}:${port} within ${describeTimeout(options.timeoutMs)} (timeout)` }), options.timeoutMs);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    request2.once("response", (response) => {
+      response.resume();
+      finish({ ok: true });
+    });
+    request2.once("error", (error62) => {
+      if (error62.code?.startsWith("HPE_")) finish({ ok: false, reason: `HTTP error: ${host}:${port} answered, but not with HTTP (${error62.code})` });
+      else finish({ ok: false, reason: describeNetworkError(error62, host, port) });
+    });
+    request2.end();
+  });
+}
+
+// src/validate/connections/probe-socket.ts
+import { connect as connectTcp, isIP as isIP2 } from "node:net";
+import { connect as connectTls } from "node:tls";
+function probeSocket(endpoint2, options, conversation) {
+  const { host, port } = endpoint2;
+  return new Promise((resolve11) => {
+    if (options.signal?.aborted) return resolve11(void 0);
+    let received = Buffer.alloc(0);
+    let connected = false;
+    let done = false;
+    let socket;
+    try {
+      socket = endpoint2.tls ? connectTls({ host, port, servername: isIP2(host) === 0 ? host : void 0 }) : connectTcp({ host, port });
+    } catch (error62) {
+      return resolve11({ ok: false, reason: describeNetworkError(error62, host, port) });
+    }
+    const finish = (result) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      socket.destroy();
+      resolve11(result);
+    };
+    const onAbort = () => finish(void 0);
+    const timer = setTimeout(() => {
+      if (connected && conversation) finish(conversation.silent(received, "timeout"));
+      else finish({ ok: false, reason: `no answer from ${host}:${port} within ${describeTimeout(options.timeoutMs)} (connection timed out)` });
+    }, options.timeoutMs);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once(endpoint2.tls ? "secureConnect" : "connect", () => {
+      connected = true;
+      if (!conversation) return finish({ ok: true });
+      socket.write(conversation.greeting);
+    });
+    socket.on("data", (chunk2) => {
+      received = Buffer.concat([received, chunk2]);
+      const verdict = conversation?.judge(received);
+      if (verdict) finish(verdict);
+    });
+    socket.once("close", () => finish(connected && conversation ? conversation.silent(received, "closed") : { ok: false, reason: `${host}:${port} closed the connection` }));
+    socket.once("error", (error62) => finish({ ok: false, reason: describeNetworkError(error62, host, port) }));
+  });
+}
+function preview(received) {
+  const text = received.subarray(0, 24).toString("latin1").replace(/[^\x20-\x7e]/g, ".");
+  return `"${text}${received.length > 24 ? "\u2026" : ""}"`;
+}
+
+// src/validate/connections/protocol-hellos.ts
+var SSL_REQUEST_CODE = 80877103;
+function postgresHello({ host, port }, timeoutMs) {
+  const greeting = Buffer.alloc(8);
+  greeting.writeInt32BE(8, 0);
+  greeting.writeInt32BE(SSL_REQUEST_CODE, 4);
+  const notPostgres = (what) => ({ ok: false, reason: `${host}:${port} is not a PostgreSQL server: ${what}` });
+  return {
+    greeting,
+    judge(received) {
+      const first = String.fromCharCode(received[0]);
+      if ((first === "S" || first === "N") && received.length === 1) return { ok: true };
+      if (first === "E" && received.length >= 5) {
+        const length = received.readInt32BE(1);
+        if (length >= 4 && length < 65536) return { ok: true };
+      }
+      return notPostgres(`it answered the SSLRequest with ${preview(received)}`);
+    },
+    silent(received, why) {
+      if (received.length > 0) return notPostgres(`it answered the SSLRequest with ${preview(received)}`);
+      return why === "closed" ? notPostgres("it closed the connection without answering the SSLRequest") : notPostgres(`it accepted the connection but did not answer the SSLRequest within ${describeTimeout(timeoutMs)}`);
+    }
+  };
+}
+var REDIS_REPLY = /^(\+PONG|-(NOAUTH|ERR|WRONGPASS|NOPERM|DENIED|LOADING|MASTERDOWN|BUSY)\b)/;
+function redisHello({ host, port }, timeoutMs) {
+  const notRedis = (what) => ({ ok: false, reason: `${host}:${port} is not a Redis server: ${what}` });
+  return {
+    greeting: "PING\r\n",
+    judge(received) {
+      const end = received.indexOf("\r\n");
+      if (end === -1) return received.length > 512 ? notRedis(`it answered PING with ${preview(received)}`) : void 0;
+      const line = received.subarray(0, end).toString("latin1");
+      return REDIS_REPLY.test(line) ? { ok: true } : notRedis(`it answered PING with ${preview(received)}`);
+    },
+    silent(received, why) {
+      if (received.length > 0) return notRedis(`it answered PING with ${preview(received)}`);
+      return why === "closed" ? notRedis("it closed the connection without answering PING") : notRedis(`it accepted the connection but did not answer PING within ${describeTimeout(timeoutMs)}`);
+    }
+  };
+}
+
+// src/validate/connections/run-probes.ts
+function probeTarget(target, options) {
+  switch (target.kind) {
+    case "postgresql":
+      return probeSocket(target, options, postgresHello(target, options.timeoutMs));
+    case "redis":
+      return probeSocket(target, options, redisHello(target, options.timeoutMs));
+    case "http":
+      return probeHttp(target.url ?? `${target.tls ? "https" : "http"}://${target.display}`, target.host, target.port, options);
+    case "tcp":
+      return probeSocket(target, options);
+  }
+}
+async function runProbes(targets, limits) {
+  const results = /* @__PURE__ */ new Map();
+  const stop = new AbortController();
+  const deadline = setTimeout(() => stop.abort(), limits.totalTimeoutMs);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length && !stop.signal.aborted) {
+      const target = targets[next++];
+      const result = await probeTarget(target, { timeoutMs: limits.timeoutMs, signal: stop.signal });
+      if (result) results.set(target.key, result);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency, targets.length)) }, worker));
+  } finally {
+    clearTimeout(deadline);
+  }
+  return results;
+}
+
+// src/validate/connections/check-connections.ts
+var DEFAULT_CONNECTION_CHECK = { timeoutMs: 3e3, totalTimeoutMs: 1e4, concurrency: 32 };
+var PROTOCOL_NAMES = { postgresql: "PostgreSQL", redis: "Redis", http: "HTTP", tcp: "TCP" };
+async function checkConnections(files, options = {}) {
+  const limits = { ...DEFAULT_CONNECTION_CHECK, ...definedOnly(options) };
+  const found = [];
+  for (const file2 of files) {
+    if (!file2.context) continue;
+    for (const occurrence of findConnections(file2.context.source.value)) found.push({ file: file2, occurrence });
+  }
+  const targets = /* @__PURE__ */ new Map();
+  for (const { occurrence } of found) {
+    if ("target" in occurrence.found && !targets.has(occurrence.found.target.key)) targets.set(occurrence.found.target.key, occurrence.found.target);
+  }
+  const results = await runProbes([...targets.values()], limits);
+  for (const { file: file2, occurrence } of found) {
+    const context = file2.context;
+    if (!context) continue;
+    const at2 = { within: occurrence.within };
+    if ("skipped" in occurrence.found) {
+      context.report("connections/skipped", occurrence.path, redactUrl(occurrence.found.skipped), at2);
+      continue;
+    }
+    const { target, viaVariables } = occurrence.found;
+    const result = results.get(target.key);
+    const shown = `\`${target.display}\`${viaVariables ? " (after expanding variables)" : ""}`;
+    if (!result) {
+      context.report("connections/skipped", occurrence.path, `${shown} was not checked: connection checks stopped after ${formatDuration(limits.totalTimeoutMs / 1e3)} in total`, at2);
+    } else if (!result.ok) {
+      context.report("connections/unreachable", occurrence.path, redactUrl(`${shown} is unreachable (${PROTOCOL_NAMES[target.kind]}): ${result.reason}`), at2);
+    }
+  }
+}
+function definedOnly(options) {
+  return Object.fromEntries(Object.entries(options).filter(([, value2]) => value2 !== void 0));
+}
+
+// src/validate/resources/capacity.ts
+import { availableParallelism, totalmem } from "node:os";
+function localCapacity(overrides = {}) {
+  return {
+    cpu: overrides.cpu ?? availableParallelism(),
+    memoryBytes: overrides.memoryBytes ?? totalmem(),
+    gpu: overrides.gpu ?? 0
+  };
+}
+
+// src/validate/resources/required-binaries.ts
+var REQUIRED_BINARIES = {
+  shell: "sh",
+  python_script: "python3",
+  node_script: "node",
+  spark_job: "spark-submit",
+  docker: "docker"
+};
+var REMOTE_TYPES = /* @__PURE__ */ new Set(["kubernetes_job", "kubernetes_manifest"]);
+
+// src/spec/effective-resources.ts
+function effectiveResources(pipeline2, stage2, task2) {
+  const layers = [pipeline2.resources?.default, pipeline2.resources?.[stage2.name], task2.resources].filter((layer) => layer !== void 0);
+  const merged = {};
+  for (const layer of layers) {
+    const { limits, ...requests } = layer;
+    Object.assign(merged, requests);
+    if (limits) merged.limits = { ...merged.limits, ...limits };
+  }
+  return merged;
+}
+
+// src/validate/resources/task-requests.ts
+var REQUEST_FIELDS = ["cpu", "memory", "gpu"];
+function taskRequests(value2, typed) {
+  return typed ? fromTyped(typed) : fromRaw(value2);
+}
+function fromTyped(pipeline2) {
+  const all = [];
+  pipeline2.stages.forEach((stage2, stageIndex) => {
+    stage2.tasks.forEach((task2, taskIndex) => {
+      const merged = effectiveResources(pipeline2, stage2, task2);
+      const layers = { task: task2.resources, stage: pipeline2.resources?.[stage2.name] };
+      const entry = { id: `${stage2.name}.${task2.name}`, type: task2.type, path: ["stages", stageIndex, "tasks", taskIndex], requests: {}, origin: {} };
+      for (const field of REQUEST_FIELDS) {
+        if (merged[field] === void 0) continue;
+        entry.requests[field] = merged[field];
+        entry.origin[field] = layers.task?.[field] !== void 0 ? "task" : layers.stage?.[field] !== void 0 ? `resources.${stage2.name}` : "resources.default";
+      }
+      all.push(entry);
+    });
+  });
+  return all;
+}
+function fromRaw(value2) {
+  const resources = isRecord(value2) && isRecord(value2.resources) ? value2.resources : {};
+  return collectTasks(value2).map((task2) => {
+    const layers = [["resources.default", resources.default], [`resources.${task2.stage}`, resources[task2.stage]], ["task", task2.raw.resources]];
+    const entry = { id: `${task2.stage}.${task2.name}`, type: task2.type, path: task2.path, requests: {}, origin: {} };
+    for (const [origin, layer] of layers) {
+      if (!isRecord(layer)) continue;
+      for (const field of REQUEST_FIELDS) {
+        if (layer[field] === void 0) continue;
+        entry.requests[field] = layer[field];
+        entry.origin[field] = origin;
+      }
+    }
+    return entry;
+  });
+}
+
+// src/validate/resources/which.ts
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+function which(program, searchPath = process.env.PATH ?? "") {
+  for (const directory of searchPath.split(delimiter)) {
+    if (directory === "") continue;
+    const candidate = join(directory, program);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+
+// src/validate/resources/check-resources.ts
+var CAPACITY_FLAGS = { cpu: "--capacity-cpu", memory: "--capacity-memory", gpu: "--capacity-gpu" };
+function checkResources(files, options = {}) {
+  const capacity = localCapacity(options.capacity);
+  const found = /* @__PURE__ */ new Map();
+  const locate = (program) => {
+    if (!found.has(program)) found.set(program, which(program, options.searchPath));
+    return found.get(program);
+  };
+  for (const file2 of files) {
+    const context = file2.context;
+    if (!context) continue;
+    for (const task2 of taskRequests(context.source.value, file2.pipeline)) {
+      if (task2.type === void 0 || !REMOTE_TYPES.has(task2.type)) checkCapacity(context, task2, capacity);
+      const program = task2.type === void 0 ? void 0 : REQUIRED_BINARIES[task2.type];
+      if (program && !locate(program)) {
+        context.report("resources/missing-binary", [...task2.path, "type"], `Task \`${task2.id}\` (\`${task2.type}\`) needs \`${program}\`, which is not on this machine's PATH; install it or run the task with an executor that has it`);
+      }
+    }
+  }
+}
+function checkCapacity(context, task2, capacity) {
+  for (const [field, request2, available, show2] of measured(task2, capacity)) {
+    if (request2 <= available) continue;
+    const origin = task2.origin[field] ?? "task";
+    const inherited = origin === "task" ? "" : ` (inherited from \`${origin}\`)`;
+    const path = origin === "task" ? [...task2.path, "resources", field] : [...task2.path, "name"];
+    context.report("resources/exceeds-capacity", path, `Task \`${task2.id}\` requests ${show2(request2)}${inherited}, but the local executor has ${show2(available)}, so it could never start; lower the request, or set the capacity with \`${CAPACITY_FLAGS[field]}\` if the machine that runs it is larger`);
+  }
+}
+function measured(task2, capacity) {
+  const all = [];
+  const cpu2 = parseCpu(task2.requests.cpu);
+  if (task2.requests.cpu !== void 0 && cpu2.ok && cpu2.value.kind === "fixed") all.push(["cpu", cpu2.value.value, capacity.cpu, formatCores]);
+  const memory2 = parseMemory(task2.requests.memory);
+  if (task2.requests.memory !== void 0 && memory2.ok && memory2.value.kind === "fixed") all.push(["memory", memory2.value.value, capacity.memoryBytes, (bytes) => `${formatBytes(bytes)} of memory`]);
+  const gpu = task2.requests.gpu;
+  if (typeof gpu === "number" && Number.isInteger(gpu) && gpu >= 0) all.push(["gpu", gpu, capacity.gpu, (count) => `${count} GPU${count === 1 ? "" : "s"}`]);
+  return all;
+}
+function formatCores(cores) {
+  const shown = Number(cores.toFixed(3));
+  return `${shown} CPU core${shown === 1 ? "" : "s"}`;
+}
+
+// ../../work/main/node_modules/croner/dist/croner.js
+function g(s3, e, t2, n = 0, r2 = 0, a = 0, i = 0) {
+  let o2 = s3 >= 0 && s3 < 100, u2 = Date.UTC(o2 ? s3 + 400 : s3, e, t2, n, r2, a, i);
+  return o2 ? u2 - 126227808e5 : u2;
+}
+function D(s3) {
+  return g(s3.y, s3.m - 1, s3.d, s3.h, s3.i, s3.s);
+}
+function w(s3, e) {
+  return s3.y === e.y && s3.m === e.m && s3.d === e.d && s3.h === e.h && s3.i === e.i && s3.s === e.s;
+}
+function O(s3) {
+  let e = s3.substring(9);
+  return e.includes("Z") || e.includes("+") || e.includes("-");
+}
+function Z(s3, e) {
+  let t2 = new Date(Date.parse(s3));
+  if (isNaN(t2)) throw new Error("Invalid ISO8601 passed to timezone parser.");
+  return O(s3) ? { tp: T(t2.getUTCFullYear(), t2.getUTCMonth() + 1, t2.getUTCDate(), t2.getUTCHours(), t2.getUTCMinutes(), t2.getUTCSeconds(), "Etc/UTC"), ms: t2.getUTCMilliseconds() } : { tp: T(t2.getFullYear(), t2.getMonth() + 1, t2.getDate(), t2.getHours(), t2.getMinutes(), t2.getSeconds(), e), ms: t2.getMilliseconds() };
+}
+function v(s3, e, t2) {
+  let { tp: n, ms: r2 } = Z(s3, e);
+  return new Date(N(n, t2).getTime() + r2);
+}
+function N(s3, e) {
+  let t2 = _(s3);
+  if (t2.kind === "single") return t2.date;
+  if (t2.kind === "ambiguous") return t2.earlier;
+  if (e) throw new Error("Invalid date passed to fromTZ()");
+  return t2.after;
+}
+function _(s3) {
+  let e = D(s3), t2 = (i) => R(new Date(i), s3.tz), n = e - t2(e), r2 = y(new Date(n), s3.tz);
+  if (w(r2, s3)) {
+    let i = D(r2) - n, o2 = n - (t2(n - E) - i);
+    if (o2 < n && w(y(new Date(o2), s3.tz), s3)) return { kind: "ambiguous", earlier: new Date(o2), later: new Date(n) };
+    let u2 = n + (i - t2(n + E));
+    return u2 > n && w(y(new Date(u2), s3.tz), s3) ? { kind: "ambiguous", earlier: new Date(n), later: new Date(u2) } : { kind: "single", date: new Date(n) };
+  }
+  let a = e - (D(r2) - n);
+  return w(y(new Date(a), s3.tz), s3) ? { kind: "single", date: new Date(a) } : { kind: "gap", before: new Date(Math.min(n, a)), after: new Date(Math.max(n, a)) };
+}
+var E = 3 * 36e5;
+function R(s3, e) {
+  return D(y(s3, e)) - (s3.getTime() - s3.getUTCMilliseconds());
+}
+function k(s3, e, t2) {
+  let n = R(new Date(s3), t2);
+  for (; e - s3 > 1e3; ) {
+    let r2 = s3 + Math.floor((e - s3) / 2e3) * 1e3;
+    R(new Date(r2), t2) === n ? s3 = r2 : e = r2;
+  }
+  return e;
+}
+function U(s3, e) {
+  let t2 = _(y(new Date(s3), e));
+  if (t2.kind === "ambiguous") return s3 < t2.later.getTime() ? "earlier" : "later";
+}
+var H = g(1, 0, 1);
+var S = 864e5;
+var W = /* @__PURE__ */ new Map();
+function y(s3, e) {
+  if (e === void 0) return T(s3.getFullYear(), s3.getMonth() + 1, s3.getDate(), s3.getHours(), s3.getMinutes(), s3.getSeconds());
+  let t2 = W.get(e), n;
+  try {
+    t2 || (t2 = new Intl.DateTimeFormat("en-US", { timeZone: e, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hour12: false }), W.set(e, t2)), n = t2.formatToParts(s3);
+  } catch (i) {
+    let o2 = i instanceof Error ? i.message : String(i);
+    throw new RangeError(`toTZ: Invalid timezone '${e}' or date. Please provide a valid IANA timezone (e.g., 'America/New_York', 'Europe/Stockholm'). Original error: ${o2}`);
+  }
+  let r2 = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (let i of n) (i.type === "year" || i.type === "month" || i.type === "day" || i.type === "hour" || i.type === "minute" || i.type === "second") && (r2[i.type] = parseInt(i.value, 10));
+  if (isNaN(r2.year) || isNaN(r2.month) || isNaN(r2.day) || isNaN(r2.hour) || isNaN(r2.minute) || isNaN(r2.second)) throw new Error(`toTZ: Failed to parse all date components from timezone '${e}'. This may indicate an invalid date or timezone configuration. Parsed components: ${JSON.stringify(r2)}`);
+  let a = s3.getTime() - H;
+  return (a < -S || a < S && r2.month === 12) && (r2.year = 1 - r2.year), r2.hour === 24 && (r2.hour = 0), { y: r2.year, m: r2.month, d: r2.day, h: r2.hour, i: r2.minute, s: r2.second, tz: e };
+}
+function T(s3, e, t2, n, r2, a, i) {
+  return { y: s3, m: e, d: t2, h: n, i: r2, s: a, tz: i };
+}
+var x = [1, 2, 4, 8, 16];
+var C = class s {
+  pattern;
+  timezone;
+  mode;
+  alternativeWeekdays;
+  sloppyRanges;
+  fixedTimeRule;
+  second;
+  minute;
+  hour;
+  day;
+  month;
+  dayOfWeek;
+  year;
+  lastDayOfMonth;
+  lastWeekday;
+  nearestWeekdays;
+  starDOM;
+  starDOW;
+  starYear;
+  useAndLogic;
+  isFixedTime;
+  constructor(e, t2, n) {
+    this.pattern = e, this.timezone = t2, this.mode = n?.mode ?? "auto", this.alternativeWeekdays = n?.alternativeWeekdays ?? false, this.sloppyRanges = n?.sloppyRanges ?? false, this.fixedTimeRule = n?.fixedTimeRule ?? "single-value", this.second = Array(60).fill(0), this.minute = Array(60).fill(0), this.hour = Array(24).fill(0), this.day = Array(31).fill(0), this.month = Array(12).fill(0), this.dayOfWeek = Array(7).fill(0), this.year = [], this.lastDayOfMonth = false, this.lastWeekday = false, this.nearestWeekdays = Array(31).fill(0), this.starDOM = false, this.starDOW = false, this.starYear = false, this.useAndLogic = false, this.isFixedTime = false, this.parse();
+  }
+  parse() {
+    if (!(typeof this.pattern == "string" || this.pattern instanceof String)) throw new TypeError("CronPattern: Pattern has to be of type string.");
+    this.pattern.indexOf("@") >= 0 && (this.pattern = this.handleNicknames(this.pattern).trim());
+    let e = this.pattern.match(/\S+/g) || [""], t2 = e.length;
+    if (e.length < 5 || e.length > 7) throw new TypeError("CronPattern: invalid configuration format ('" + this.pattern + "'), exactly five, six, or seven space separated parts are required.");
+    if (this.mode !== "auto") {
+      let i;
+      switch (this.mode) {
+        case "5-part":
+          i = 5;
+          break;
+        case "6-part":
+          i = 6;
+          break;
+        case "7-part":
+          i = 7;
+          break;
+        case "5-or-6-parts":
+          i = [5, 6];
+          break;
+        case "6-or-7-parts":
+          i = [6, 7];
+          break;
+        default:
+          i = 0;
+      }
+      if (!(Array.isArray(i) ? i.includes(t2) : t2 === i)) {
+        let u2 = Array.isArray(i) ? i.join(" or ") : i.toString();
+        throw new TypeError(`CronPattern: mode '${this.mode}' requires exactly ${u2} parts, but pattern '${this.pattern}' has ${t2} parts.`);
+      }
+    }
+    if (e.length === 5 && e.unshift("0"), e.length === 6 && e.push("*"), this.pattern.indexOf("?") >= 0) for (let i = 0; i < e.length; i++) e[i] = e[i].replace(/\?/g, "*");
+    if (e[3].toUpperCase() === "LW") this.lastWeekday = true, e[3] = "";
+    else if (e[3].toUpperCase().indexOf("L") >= 0) {
+      let i = e[3].split(",");
+      if (i.length > 1 && i.some((o2) => o2.toUpperCase() === "LW")) throw new TypeError(`CronPattern: Syntax error, LW can not be in a list in day-of-month ('${e[3]}').`);
+      if (i.some((o2) => o2 === "" || o2.toUpperCase() !== "L" && /l/i.test(o2))) throw new TypeError("CronPattern: Syntax error, L has to be a value of its own in day-of-month ('" + e[3] + "').");
+      e[3] = i.filter((o2) => o2.toUpperCase() !== "L").join(","), this.lastDayOfMonth = true;
+    }
+    if (e[3] == "*" && (this.starDOM = true), e[6] == "*" && (this.starYear = true), e[4].length >= 3 && (e[4] = this.replaceAlpha(e[4], s.MONTH_NAMES)), e[5].length >= 3 && (e[5] = this.alternativeWeekdays ? this.replaceAlpha(e[5], s.DAY_NAMES_QUARTZ) : this.replaceAlpha(e[5], s.DAY_NAMES)), e[5].startsWith("+") && (this.useAndLogic = true, e[5] = e[5].substring(1), e[5] === "")) throw new TypeError("CronPattern: Day-of-week field cannot be empty after '+' modifier.");
+    switch (e[5] == "*" && (this.starDOW = true), this.mode) {
+      case "5-part":
+        e[0] = "0", e[6] = "*";
+        break;
+      case "6-part":
+        e[6] = "*";
+        break;
+      case "5-or-6-parts":
+        e[6] = "*";
+        break;
+      case "6-or-7-parts":
+        break;
+      case "7-part":
+      case "auto":
+        break;
+    }
+    this.throwAtIllegalCharacters(e), this.partToArray("second", e[0], 0, 1), this.partToArray("minute", e[1], 0, 1), this.partToArray("hour", e[2], 0, 1), this.partToArray("day", e[3], -1, 1), this.partToArray("month", e[4], -1, 1);
+    let n = this.alternativeWeekdays ? -1 : 0;
+    this.partToArray("dayOfWeek", e[5], n, 63), e[6] === "*" ? this.year = Array(1e4).fill(1) : (this.year = Array(1e4).fill(0), this.partToArray("year", e[6], 0, 1)), !this.alternativeWeekdays && this.dayOfWeek[7] && (this.dayOfWeek[0] = this.dayOfWeek[7]);
+    let r2 = this.fixedTimeRule === "single-value", a = (i, o2) => !i.includes("*") && !i.includes("/") && (!r2 || o2.filter((u2) => u2).length === 1);
+    this.isFixedTime = a(e[0], this.second) && a(e[1], this.minute) && a(e[2], this.hour);
+  }
+  partToArray(e, t2, n, r2) {
+    let a = this[e];
+    if (t2 === "" && !(e === "day" && (this.lastDayOfMonth || this.lastWeekday))) throw new TypeError("CronPattern: configuration entry " + e + " (" + t2 + ") is empty, check for trailing spaces.");
+    if (t2 === "*") return a.fill(r2);
+    let i = t2.split(",");
+    if (i.length > 1) for (let o2 of i) this.partToArray(e, o2, n, r2);
+    else t2.includes("-") && t2.includes("/") ? this.handleRangeWithStepping(t2, e, n, r2) : t2.includes("-") ? this.handleRange(t2, e, n, r2) : t2.includes("/") ? this.handleStepping(t2, e, n, r2) : t2 !== "" && this.handleNumber(t2, e, n, r2);
+  }
+  throwAtIllegalCharacters(e) {
+    for (let t2 = 0; t2 < e.length; t2++) if ((t2 === 3 ? /[^/*0-9,\-WwLl]+/ : t2 === 5 ? /[^/*0-9,\-#Ll]+/ : /[^/*0-9,\-]+/).test(e[t2])) throw new TypeError("CronPattern: configuration entry " + t2 + " (" + e[t2] + ") contains illegal characters.");
+  }
+  handleNumber(e, t2, n, r2) {
+    let a = this.extractNth(e, t2), i = e.toUpperCase().includes("W");
+    if (t2 !== "day" && i) throw new TypeError("CronPattern: Nearest weekday modifier (W) only allowed in day-of-month.");
+    i && (t2 = "nearestWeekdays");
+    let o2 = i ? a[0].replace(/W$/i, "") : a[0], u2 = s.toNumber(o2) + n;
+    if (isNaN(u2)) throw new TypeError("CronPattern: " + t2 + " is not a number: '" + e + "'");
+    this.setPart(t2, u2, a[1] || r2);
+  }
+  setPart(e, t2, n) {
+    if (!Object.prototype.hasOwnProperty.call(this, e)) throw new TypeError("CronPattern: Invalid part specified: " + e);
+    if (e === "dayOfWeek") {
+      if (t2 === 7 && (t2 = 0), t2 < 0 || t2 > 6) throw new RangeError("CronPattern: Invalid value for dayOfWeek: " + t2);
+      this.setNthWeekdayOfMonth(t2, n);
+      return;
+    }
+    if (e === "second" || e === "minute") {
+      if (t2 < 0 || t2 >= 60) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
+    } else if (e === "hour") {
+      if (t2 < 0 || t2 >= 24) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
+    } else if (e === "day" || e === "nearestWeekdays") {
+      if (t2 < 0 || t2 >= 31) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
+    } else if (e === "month") {
+      if (t2 < 0 || t2 >= 12) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
+    } else if (e === "year" && (t2 < 1 || t2 >= 1e4)) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2 + " (supported range: 1-9999)");
+    this[e][t2] = n;
+  }
+  static toNumber(e) {
+    return /^\d+$/.test(e) ? parseInt(e, 10) : NaN;
+  }
+  validateNotNaN(e, t2) {
+    if (isNaN(e)) throw new TypeError(t2);
+  }
+  validateRange(e, t2, n, r2, a) {
+    if (e > t2) throw new TypeError("CronPattern: From value is larger than to value: '" + a + "'");
+    if (n !== void 0) {
+      if (n === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
+      if (n > this[r2].length) throw new TypeError("CronPattern: Syntax error, steps cannot be greater than maximum value of part (" + this[r2].length + ")");
+    }
+  }
+  handleRangeWithStepping(e, t2, n, r2) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in ranges with stepping.");
+    let a = this.extractNth(e, t2), i = a[0].match(/^(\d+)-(\d+)\/(\d+)$/);
+    if (i === null) throw new TypeError("CronPattern: Syntax error, illegal range with stepping: '" + e + "'");
+    let [, o2, u2, l3] = i, h3 = parseInt(o2, 10) + n, m2 = parseInt(u2, 10) + n, d2 = parseInt(l3, 10);
+    this.validateNotNaN(h3, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(m2, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateNotNaN(d2, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(h3, m2, d2, t2, e);
+    for (let p2 = h3; p2 <= m2; p2 += d2) this.setPart(t2, p2, a[1] || r2);
+  }
+  extractNth(e, t2) {
+    let n = e, r2;
+    if (n.includes("#")) {
+      if (t2 !== "dayOfWeek") throw new Error("CronPattern: nth (#) only allowed in day-of-week field");
+      let a = n.split("#");
+      if (a.length !== 2 || a[1] === "") throw new TypeError("CronPattern: Syntax error, illegal nth weekday: '" + e + "'");
+      n = a[0], r2 = a[1];
+    } else if (n.toUpperCase().endsWith("L")) {
+      if (t2 !== "dayOfWeek") throw new Error("CronPattern: L modifier only allowed in day-of-week field (use L alone for day-of-month)");
+      r2 = "L", n = n.slice(0, -1);
+    }
+    return [n, r2];
+  }
+  handleRange(e, t2, n, r2) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in a range.");
+    let a = this.extractNth(e, t2), i = a[0].split("-");
+    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal range: '" + e + "'");
+    let o2 = s.toNumber(i[0]) + n, u2 = s.toNumber(i[1]) + n;
+    this.validateNotNaN(o2, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(u2, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateRange(o2, u2, void 0, t2, e);
+    for (let l3 = o2; l3 <= u2; l3++) this.setPart(t2, l3, a[1] || r2);
+  }
+  handleStepping(e, t2, n, r2) {
+    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in parts with stepping.");
+    let a = this.extractNth(e, t2), i = a[0].split("/");
+    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal stepping: '" + e + "'");
+    if (this.sloppyRanges) i[0] === "" && (i[0] = "*");
+    else {
+      if (i[0] === "") throw new TypeError("CronPattern: Syntax error, stepping with missing prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
+      if (i[0] !== "*") throw new TypeError("CronPattern: Syntax error, stepping with numeric prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
+    }
+    let o2 = 0;
+    i[0] !== "*" && (o2 = s.toNumber(i[0]) + n, this.validateNotNaN(o2, "CronPattern: Syntax error, illegal stepping start (NaN)"));
+    let u2 = s.toNumber(i[1]);
+    this.validateNotNaN(u2, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(0, this[t2].length - 1, u2, t2, e);
+    for (let l3 = o2; l3 < this[t2].length; l3 += u2) t2 === "year" && l3 === 0 || this.setPart(t2, l3, a[1] || r2);
+  }
+  replaceAlpha(e, t2) {
+    let n = e;
+    for (let [r2, a] of Object.entries(t2)) n = n.replace(new RegExp(r2, "gi"), (i, o2, u2) => {
+      let l3 = o2 + i.length - 3, h3 = u2.charAt(l3 - 1), m2 = u2.charAt(l3 + 3);
+      if (/[a-z\d/#]/i.test(h3) || /[a-km-z\d]/i.test(m2)) throw new TypeError(`CronPattern: Syntax error, a month or day name has to stand alone ('${e}').`);
+      return a;
+    });
+    return n;
+  }
+  static DAY_NAMES = { "-sun": "-7", sun: "0", mon: "1", tue: "2", wed: "3", thu: "4", fri: "5", sat: "6" };
+  static DAY_NAMES_QUARTZ = { sun: "1", mon: "2", tue: "3", wed: "4", thu: "5", fri: "6", sat: "7" };
+  static MONTH_NAMES = { jan: "1", feb: "2", mar: "3", apr: "4", may: "5", jun: "6", jul: "7", aug: "8", sep: "9", oct: "10", nov: "11", dec: "12" };
+  static NICKNAME_MAP = { "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * SUN", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *" };
+  handleNicknames(e) {
+    let t2 = e.trim().toLowerCase();
+    if (t2 === "@reboot") throw new TypeError("CronPattern: @reboot is not supported in this environment. This is an event-based trigger that requires system startup detection.");
+    return s.NICKNAME_MAP[t2] || e;
+  }
+  setNthWeekdayOfMonth(e, t2) {
+    if (typeof t2 != "number" && t2.toUpperCase() === "L") this.dayOfWeek[e] = this.dayOfWeek[e] | 32;
+    else if (t2 === 63) this.dayOfWeek[e] = 63;
+    else if (t2 < 6 && t2 > 0) this.dayOfWeek[e] = this.dayOfWeek[e] | x[t2 - 1];
+    else throw new TypeError(`CronPattern: nth weekday out of range, should be 1-5 or L. Value: ${t2}, Type: ${typeof t2}`);
+  }
+};
+var B = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+var f = [["month", "year", 0], ["day", "month", -1], ["hour", "day", 0], ["minute", "hour", 0], ["second", "minute", 0]];
+var c = class s2 {
+  tz;
+  instantMs;
+  instantFields;
+  ms;
+  second;
+  minute;
+  hour;
+  day;
+  month;
+  year;
+  constructor(e, t2) {
+    if (this.tz = t2, e && e instanceof Date) if (!isNaN(e)) this.fromDate(e);
+    else throw new TypeError("CronDate: Invalid date passed to CronDate constructor");
+    else if (e == null) this.fromDate(/* @__PURE__ */ new Date());
+    else if (e && typeof e == "string") this.fromString(e);
+    else if (e instanceof s2) this.fromCronDate(e);
+    else throw new TypeError("CronDate: Invalid type (" + typeof e + ") passed to CronDate constructor");
+  }
+  getLastDayOfMonth(e, t2) {
+    return t2 !== 1 ? B[t2] : new Date(g(e, t2 + 1, 0)).getUTCDate();
+  }
+  getLastWeekday(e, t2) {
+    let n = this.getLastDayOfMonth(e, t2), a = new Date(g(e, t2, n)).getUTCDay();
+    return a === 0 ? n - 2 : a === 6 ? n - 1 : n;
+  }
+  getNearestWeekday(e, t2, n) {
+    let r2 = this.getLastDayOfMonth(e, t2);
+    if (n > r2) return -1;
+    let i = new Date(g(e, t2, n)).getUTCDay();
+    return i === 0 ? n === r2 ? n - 2 : n + 1 : i === 6 ? n === 1 ? n + 2 : n - 1 : n;
+  }
+  isNthWeekdayOfMonth(e, t2, n, r2) {
+    let i = new Date(g(e, t2, n)).getUTCDay(), o2 = 0;
+    for (let u2 = 1; u2 <= n; u2++) new Date(g(e, t2, u2)).getUTCDay() === i && o2++;
+    if (r2 & 63 && x[o2 - 1] & r2) return true;
+    if (r2 & 32) {
+      let u2 = this.getLastDayOfMonth(e, t2);
+      for (let l3 = n + 1; l3 <= u2; l3++) if (new Date(g(e, t2, l3)).getUTCDay() === i) return false;
+      return true;
+    }
+    return false;
+  }
+  fromDate(e) {
+    if (this.tz !== void 0) if (typeof this.tz == "number") this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes() + this.tz, this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), this.apply();
+    else try {
+      let t2 = y(e, this.tz);
+      this.ms = e.getMilliseconds(), this.second = t2.s, this.minute = t2.i, this.hour = t2.h, this.day = t2.d, this.month = t2.m - 1, this.year = t2.y, this.cacheInstant(e.getTime() - this.ms);
+    } catch (t2) {
+      let n = t2 instanceof Error ? t2.message : String(t2);
+      throw new TypeError(`CronDate: Failed to convert date to timezone '${this.tz}'. This may happen with invalid timezone names or dates. Original error: ${n}`);
+    }
+    else this.ms = e.getMilliseconds(), this.second = e.getSeconds(), this.minute = e.getMinutes(), this.hour = e.getHours(), this.day = e.getDate(), this.month = e.getMonth(), this.year = e.getFullYear(), this.cacheInstant(e.getTime() - this.ms);
+  }
+  cacheInstant(e) {
+    this.instantMs = e;
+    let { year: t2, month: n, day: r2, hour: a, minute: i, second: o2 } = this;
+    this.instantFields = [t2, n, r2, a, i, o2, this.tz];
+  }
+  cachedInstant() {
+    let e = this.instantFields;
+    if (!(e === void 0 || e[6] !== this.tz) && !(e[5] !== this.second || e[4] !== this.minute || e[3] !== this.hour) && !(e[2] !== this.day || e[1] !== this.month || e[0] !== this.year)) return this.instantMs;
+  }
+  fromCronDate(e) {
+    this.tz = e.tz, this.year = e.year, this.month = e.month, this.day = e.day, this.hour = e.hour, this.minute = e.minute, this.second = e.second, this.ms = e.ms, this.instantMs = e.instantMs, this.instantFields = e.instantFields;
+  }
+  apply() {
+    if (this.month > 11 || this.month < 0 || this.day > this.getLastDayOfMonth(this.year, this.month) || this.day < 1 || this.hour > 23 || this.minute > 59 || this.second > 59 || this.hour < 0 || this.minute < 0 || this.second < 0) {
+      let e = /* @__PURE__ */ new Date(0);
+      return e.setUTCFullYear(this.year, this.month, this.day), e.setUTCHours(this.hour, this.minute, this.second, this.ms), this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes(), this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), true;
+    } else return false;
+  }
+  fromString(e) {
+    if (typeof this.tz == "number") {
+      if (O(e)) return this.fromDate(v(e));
+      let t2 = v(e, "Etc/UTC");
+      this.ms = t2.getUTCMilliseconds(), this.second = t2.getUTCSeconds(), this.minute = t2.getUTCMinutes(), this.hour = t2.getUTCHours(), this.day = t2.getUTCDate(), this.month = t2.getUTCMonth(), this.year = t2.getUTCFullYear(), this.apply();
+    } else return this.fromDate(v(e, this.tz));
+  }
+  findNext(e, t2, n, r2) {
+    return this._findMatch(e, t2, n, r2, 1);
+  }
+  _matchDayValue(e, t2, n, r2) {
+    let a = e;
+    if (!a) {
+      for (let i = 0; i < n.nearestWeekdays.length; i++) if (n.nearestWeekdays[i]) {
+        let o2 = this.getNearestWeekday(this.year, this.month, i + 1);
+        if (o2 !== -1 && o2 === t2) {
+          a = 1;
+          break;
+        }
+      }
+    }
+    if (n.lastWeekday) {
+      let i = this.getLastWeekday(this.year, this.month);
+      t2 === i && (a = 1);
+    }
+    if (n.lastDayOfMonth) {
+      let i = this.getLastDayOfMonth(this.year, this.month);
+      t2 === i && (a = 1);
+    }
+    if (!n.starDOW) {
+      let i = new Date(g(this.year, this.month, 1, 0, 0, 0, 0)).getUTCDay(), o2 = n.dayOfWeek[(i + (t2 - 1)) % 7];
+      o2 && o2 & 63 && (o2 = this.isNthWeekdayOfMonth(this.year, this.month, t2, o2) ? 1 : 0), n.useAndLogic ? a = a && o2 : !r2.domAndDow && !n.starDOM ? a = a || o2 : a = a && o2;
+    }
+    return a;
+  }
+  _findMatch(e, t2, n, r2, a) {
+    let i = this[t2], o2 = t2 === "day" ? this.getLastDayOfMonth(this.year, this.month) : 0, u2 = this[t2] + r2, l3 = a === 1 ? (h3) => h3 < n[t2].length : (h3) => h3 >= 0;
+    for (let h3 = u2; l3(h3); h3 += a) {
+      let m2 = n[t2][h3];
+      if (t2 === "day") {
+        if (h3 - r2 > o2) continue;
+        m2 = this._matchDayValue(m2, h3 - r2, n, e);
+      }
+      if (m2) return this[t2] = h3 - r2, i !== this[t2] ? 2 : 1;
+    }
+    return 3;
+  }
+  recurse(e, t2, n) {
+    let r2 = this.year, a = n;
+    for (; typeof a == "number"; ) {
+      if (e.starYear && Math.abs(this.year - r2) > 400) return null;
+      a = this.recurseStep(e, t2, a);
+    }
+    return a;
+  }
+  recurseStep(e, t2, n) {
+    if (n === 0 && !e.starYear) {
+      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
+        let a = -1;
+        for (let i = this.year + 1; i < e.year.length && i < 1e4; i++) if (e.year[i] === 1) {
+          a = i;
+          break;
+        }
+        if (a === -1) return null;
+        this.year = a, this.month = 0, this.day = 1, this.hour = 0, this.minute = 0, this.second = 0, this.ms = 0;
+      }
+      if (this.year >= 1e4) return null;
+    }
+    let r2 = this.findNext(t2, f[n][0], e, f[n][2]);
+    if (r2 > 1) {
+      let a = n + 1;
+      for (; a < f.length; ) this[f[a][0]] = -f[a][2], a++;
+      if (r2 === 3) {
+        if (this[f[n][1]]++, this[f[n][0]] = -f[n][2], this.apply(), n === 0 && !e.starYear) {
+          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0 && this.year < 1e4; ) this.year++;
+          if (this.year >= 1e4 || this.year >= e.year.length) return null;
+        }
+        return 0;
+      } else if (this.apply()) return n - 1;
+    }
+    return n += 1, n >= f.length ? this : (e.starYear ? this.year >= 3e3 : this.year >= 1e4) ? null : n;
+  }
+  increment(e, t2, n) {
+    return this.instantMs = void 0, this.instantFields = void 0, this.second += t2.interval !== void 0 && t2.interval > 1 && n ? t2.interval : 1, this.ms = 0, this.apply(), this.recurse(e, t2, 0);
+  }
+  decrement(e, t2, n = true) {
+    this.instantMs = void 0, this.instantFields = void 0;
+    let r2 = t2.interval !== void 0 && t2.interval >= 1;
+    return (this.ms === 0 || r2) && (this.second -= r2 && n ? t2.interval : 1), this.ms = 0, this.apply(), this.year < 1 ? null : this.recurseBackward(e, t2, 0);
+  }
+  recurseBackward(e, t2, n) {
+    let r2 = this.year, a = n;
+    for (; typeof a == "number"; ) {
+      if (e.starYear && Math.abs(this.year - r2) > 400) return null;
+      a = this.recurseBackwardStep(e, t2, a);
+    }
+    return a;
+  }
+  recurseBackwardStep(e, t2, n) {
+    if (n === 0 && !e.starYear) {
+      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
+        let a = -1;
+        for (let i = this.year - 1; i >= 0; i--) if (e.year[i] === 1) {
+          a = i;
+          break;
+        }
+        if (a === -1) return null;
+        this.year = a, this.month = 11, this.day = 31, this.hour = 23, this.minute = 59, this.second = 59, this.ms = 0;
+      }
+      if (this.year < 1) return null;
+    }
+    let r2 = this.findPrevious(t2, f[n][0], e, f[n][2]);
+    if (r2 > 1) {
+      let a = n + 1;
+      for (; a < f.length; ) {
+        let i = f[a][0], o2 = f[a][2], u2 = this.getMaxPatternValue(i, e, o2);
+        this[i] = u2, a++;
+      }
+      if (r2 === 3) {
+        if (this[f[n][1]]--, n === 0) {
+          let u2 = this.getLastDayOfMonth(this.year, this.month);
+          this.day > u2 && (this.day = u2);
+        }
+        if (n === 1) if (this.day <= 0) this.day = 1;
+        else {
+          let u2 = this.year, l3 = this.month;
+          for (; l3 < 0; ) l3 += 12, u2--;
+          for (; l3 > 11; ) l3 -= 12, u2++;
+          let h3 = this.getLastDayOfMonth(u2, l3);
+          this.day > h3 && (this.day = h3);
+        }
+        this.apply();
+        let i = f[n][0], o2 = f[n][2];
+        if (this[i] = this.getMaxPatternValue(i, e, o2), this.apply(), n === 0) {
+          let u2 = f[1][2], l3 = this.getMaxPatternValue("day", e, u2);
+          l3 !== this.day && (this.day = l3, this.hour = this.getMaxPatternValue("hour", e, f[2][2]), this.minute = this.getMaxPatternValue("minute", e, f[3][2]), this.second = this.getMaxPatternValue("second", e, f[4][2]));
+        }
+        if (n === 0 && !e.starYear) {
+          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0; ) this.year--;
+          if (this.year < 1) return null;
+        }
+        return 0;
+      } else if (this.apply()) return n - 1;
+    }
+    return n += 1, n >= f.length ? this : this.year < 1 ? null : n;
+  }
+  getMaxPatternValue(e, t2, n) {
+    let r2 = t2[e].length - 1 - n;
+    for (let a = t2[e].length - 1; a >= 0; a--) if (t2[e][a]) {
+      r2 = a - n;
+      break;
+    }
+    if (e === "day") {
+      let a = this.getLastDayOfMonth(this.year, this.month);
+      return t2.lastWeekday || t2.nearestWeekdays.some((i) => i) || t2.lastDayOfMonth || !t2.starDOW ? a : Math.min(r2, a);
+    }
+    return r2;
+  }
+  findPrevious(e, t2, n, r2) {
+    return this._findMatch(e, t2, n, r2, -1);
+  }
+  getDate(e) {
+    if (!e && typeof this.tz != "number") {
+      let t2 = this.cachedInstant();
+      if (t2 !== void 0) return new Date(t2 + (this.tz === void 0 ? this.ms : 0));
+    }
+    if (e || this.tz === void 0) {
+      if (this.year >= 0 && this.year < 100) {
+        let t2 = /* @__PURE__ */ new Date(0);
+        return t2.setFullYear(this.year, this.month, this.day), t2.setHours(this.hour, this.minute, this.second, this.ms), t2;
+      }
+      return new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms);
+    } else return typeof this.tz == "number" ? new Date(g(this.year, this.month, this.day, this.hour, this.minute - this.tz, this.second, this.ms)) : N(T(this.year, this.month + 1, this.day, this.hour, this.minute, this.second, this.tz), false);
+  }
+  getTime() {
+    return this.getDate(false).getTime();
+  }
+  match(e, t2) {
+    if (!e.starYear && (this.year < 0 || this.year >= e.year.length || e.year[this.year] === 0)) return false;
+    for (let n = 0; n < f.length; n++) {
+      let r2 = f[n][0], a = f[n][2], i = this[r2];
+      if (i + a < 0 || i + a >= e[r2].length) return false;
+      let o2 = e[r2][i + a];
+      if (r2 === "day" && (o2 = this._matchDayValue(o2, i, e, t2)), !o2) return false;
+    }
+    return true;
+  }
+};
+function F(s3) {
+  s3 === void 0 && (s3 = {}), delete s3.name, s3.legacyMode !== void 0 && s3.domAndDow === void 0 ? s3.domAndDow = !s3.legacyMode : s3.domAndDow === void 0 && (s3.domAndDow = false), s3.legacyMode = !s3.domAndDow;
+  let e = (n, r2) => n === void 0 ? r2 : n;
+  if (s3.paused = e(s3.paused, false), s3.maxRuns = e(s3.maxRuns, 1 / 0), s3.catch = e(s3.catch, false), s3.unref = e(s3.unref, false), s3.mode = e(s3.mode, "auto"), s3.alternativeWeekdays = e(s3.alternativeWeekdays, false), s3.sloppyRanges = e(s3.sloppyRanges, false), s3.fixedTimeRule = e(s3.fixedTimeRule, "single-value"), s3.allowPast = e(s3.allowPast, false), s3.interval = s3.interval === void 0 ? 0 : parseInt(s3.interval.toString(), 10), s3.utcOffset = s3.utcOffset === void 0 ? void 0 : parseInt(s3.utcOffset.toString(), 10), s3.dayOffset = s3.dayOffset === void 0 ? 0 : parseInt(s3.dayOffset.toString(), 10), !["auto", "5-part", "6-part", "7-part", "5-or-6-parts", "6-or-7-parts"].includes(s3.mode)) throw new Error("CronOptions: mode must be one of 'auto', '5-part', '6-part', '7-part', '5-or-6-parts', or '6-or-7-parts'.");
+  if (!["single-value", "no-wildcard"].includes(s3.fixedTimeRule)) throw new Error("CronOptions: fixedTimeRule must be one of 'single-value' or 'no-wildcard'.");
+  s3.timezone === "" && (s3.timezone = void 0);
+  let t2 = s3.timezone ?? s3.utcOffset;
+  if (s3.startAt && (s3.startAt = I(new c(s3.startAt, t2))), s3.stopAt && (s3.stopAt = I(new c(s3.stopAt, t2))), s3.interval !== null) {
+    if (isNaN(s3.interval)) throw new Error("CronOptions: Supplied value for interval is not a number");
+    if (s3.interval < 0) throw new Error("CronOptions: Supplied value for interval can not be negative");
+  }
+  if (s3.utcOffset !== void 0) {
+    if (isNaN(s3.utcOffset)) throw new Error("CronOptions: Invalid value passed for utcOffset, should be number representing minutes offset from UTC.");
+    if (s3.utcOffset < -870 || s3.utcOffset > 870) throw new Error("CronOptions: utcOffset out of bounds.");
+    if (s3.utcOffset !== void 0 && s3.timezone) throw new Error("CronOptions: Combining 'utcOffset' with 'timezone' is not allowed.");
+  }
+  if (s3.unref !== true && s3.unref !== false) throw new Error("CronOptions: Unref should be either true, false or undefined(false).");
+  if (s3.dayOffset !== void 0 && s3.dayOffset !== 0 && isNaN(s3.dayOffset)) throw new Error("CronOptions: Invalid value passed for dayOffset, should be a number representing days to offset.");
+  return s3;
+}
+function I(s3) {
+  return s3.ms ? (s3.ms = 0, new c(new Date(s3.getTime() + 1e3), s3.tz)) : s3;
+}
+function b(s3) {
+  return typeof s3 == "function";
+}
+function L(s3) {
+  return b(s3);
+}
+function Y(s3) {
+  typeof Deno < "u" && typeof Deno.unrefTimer < "u" ? Deno.unrefTimer(s3) : s3 && typeof s3.unref < "u" && s3.unref();
+}
+var P = 1440 * 60 * 1e3;
+var $ = 30 * 1e3;
+var M = [];
+var j = class {
+  name;
+  options;
+  _states;
+  fn;
+  _startAtRoundingMs = 0;
+  getTz() {
+    return this.options.timezone ?? this.options.utcOffset;
+  }
+  applyDayOffset(e) {
+    let t2 = this._offsetMs();
+    return t2 ? new Date(e.getTime() + t2) : e;
+  }
+  _offsetMs() {
+    return (this.options.dayOffset ?? 0) * P;
+  }
+  get _startAt() {
+    return this.options.startAt;
+  }
+  get _stopAt() {
+    return this.options.stopAt;
+  }
+  _nextTarget(e, t2) {
+    let n = this._offsetMs(), r2 = this._next(this._shift(e), new Date(t2.getTime() - n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
+    return r2 ? this.applyDayOffset(r2.getDate(false)) : null;
+  }
+  _previousTarget(e, t2) {
+    let n = this._toMs(e ?? t2) - this._offsetMs(), r2 = this._previous(new Date(n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
+    return r2 ? this.applyDayOffset(r2.getDate(false)) : null;
+  }
+  _shift(e) {
+    if (e != null) return new c(new Date(this._toMs(e) - this._offsetMs()), this.getTz());
+  }
+  constructor(e, t2, n) {
+    let r2, a;
+    if (b(t2)) a = t2;
+    else if (typeof t2 == "object") r2 = t2;
+    else if (t2 !== void 0) throw new Error("Cron: Invalid argument passed for optionsIn. Should be one of function, or object (options).");
+    if (b(n)) a = n;
+    else if (typeof n == "object") r2 = n;
+    else if (n !== void 0) throw new Error("Cron: Invalid argument passed for funcIn. Should be one of function, or object (options).");
+    this.name = r2?.name;
+    let i = r2?.startAt;
+    this.options = F(r2), i && this._startAt && (this._startAtRoundingMs = this._startAt.getTime() - new c(i, this.getTz()).getTime());
+    let o2 = !!e && (e instanceof Date || typeof e == "string" && e.indexOf(":") > 0);
+    if (this._states = { kill: false, blocking: false, previousRun: void 0, currentRun: void 0, once: void 0, currentTimeout: void 0, maxRuns: r2 ? r2.maxRuns : void 0, paused: r2 ? r2.paused : false, pattern: o2 ? new C("* * * * *", void 0, { mode: "auto" }) : new C(e, this.options.timezone, { mode: this.options.mode, alternativeWeekdays: this.options.alternativeWeekdays, sloppyRanges: this.options.sloppyRanges, fixedTimeRule: this.options.fixedTimeRule }) }, o2 && (this._states.once = new c(e, this.getTz())), this.name) {
+      if (M.find((l3) => l3.name === this.name)) throw new Error("Cron: Tried to initialize new named job '" + this.name + "', but name already taken.");
+      M.push(this);
+    }
+    return a !== void 0 && L(a) && (this.fn = a, this.schedule()), this;
+  }
+  nextRun(e) {
+    return this._nextTarget(e, /* @__PURE__ */ new Date());
+  }
+  nextRuns(e, t2) {
+    this._states.maxRuns !== void 0 && e > this._states.maxRuns && (e = this._states.maxRuns);
+    let n = t2 || this._states.currentRun || void 0;
+    return this._enumerateRuns(e, n, "next");
+  }
+  previousRuns(e, t2) {
+    return this._enumerateRuns(e, t2 || void 0, "previous");
+  }
+  enumerate(e) {
+    return new A(this, e);
+  }
+  _enumerateRuns(e, t2, n) {
+    let r2 = [], a = /* @__PURE__ */ new Date(), i = t2;
+    for (; e-- > 0; ) {
+      let o2 = n === "next" ? this._nextTarget(i, a) : this._previousTarget(i, a);
+      if (!o2) break;
+      r2.push(o2), i = o2;
+    }
+    return r2;
+  }
+  match(e) {
+    if (this._states.once) {
+      let n = new c(e, this.getTz());
+      n.ms = 0;
+      let r2 = new c(this._states.once, this.getTz());
+      return r2.ms = 0, n.getTime() === r2.getTime();
+    }
+    let t2 = new c(e, this.getTz());
+    return t2.ms = 0, t2.match(this._states.pattern, this.options);
+  }
+  getPattern() {
+    if (!this._states.once) return this._states.pattern ? this._states.pattern.pattern : void 0;
+  }
+  getOnce() {
+    return this._states.once ? this._states.once.getDate() : null;
+  }
+  isRunning() {
+    return !this._states.paused && !this._states.kill && this.fn !== void 0 && this._nextTarget(this._states.currentRun, /* @__PURE__ */ new Date()) !== null;
+  }
+  isStopped() {
+    return this._states.kill;
+  }
+  isBusy() {
+    return this._states.blocking;
+  }
+  currentRun() {
+    return this._states.currentRun ? this._states.currentRun.getDate() : null;
+  }
+  previousRun() {
+    return this._states.previousRun ? this._states.previousRun.getDate() : null;
+  }
+  msToNext(e) {
+    let t2 = /* @__PURE__ */ new Date(), n = this._nextTarget(e, t2);
+    return n ? n.getTime() - this._toMs(e ?? t2) : null;
+  }
+  stop() {
+    this._states.kill = true, this._states.currentTimeout && clearTimeout(this._states.currentTimeout);
+    let e = M.indexOf(this);
+    e >= 0 && M.splice(e, 1);
+  }
+  pause() {
+    return this._states.paused = true, !this._states.kill;
+  }
+  resume() {
+    return this._states.paused = false, !this._states.kill;
+  }
+  schedule(e) {
+    return this._schedule(e);
+  }
+  _schedule(e, t2) {
+    if (e && this.fn) throw new Error("Cron: It is not allowed to schedule two functions using the same Croner instance.");
+    e && (this.fn = e);
+    let n = t2 ?? /* @__PURE__ */ new Date(), r2 = this._nextTarget(void 0, n), a = r2 ? r2.getTime() - n.getTime() : null, i = this._states.currentRun;
+    i && i.getTime() > n.getTime() && (i = void 0);
+    let o2 = this._nextTarget(i, n);
+    return a === null || isNaN(a) || o2 === null ? this : (a > $ && (a = $), a < 0 && (a = this._states.paused ? 1e3 : 0), this._states.currentTimeout = setTimeout(() => this._checkTrigger(o2), a), this._states.currentTimeout && this.options.unref && Y(this._states.currentTimeout), this);
+  }
+  async _trigger(e = /* @__PURE__ */ new Date()) {
+    this._states.blocking = true, this._states.currentRun = new c(e, this.getTz());
+    try {
+      if (this.options.catch) try {
+        this.fn !== void 0 && await this.fn(this, this.options.context);
+      } catch (t2) {
+        if (b(this.options.catch)) try {
+          Promise.resolve(this.options.catch(t2, this)).catch(() => {
+          });
+        } catch {
+        }
+      }
+      else this.fn !== void 0 && await this.fn(this, this.options.context);
+    } finally {
+      this._states.previousRun = new c(e, this.getTz()), this._states.blocking = false;
+    }
+  }
+  async trigger() {
+    await this._trigger();
+  }
+  runsLeft() {
+    return this._states.maxRuns;
+  }
+  _checkTrigger(e) {
+    let t2 = /* @__PURE__ */ new Date(), n = !this._states.paused && t2.getTime() >= e.getTime(), r2 = this._states.blocking && this.options.protect;
+    n && !r2 ? (this._states.maxRuns !== void 0 && this._states.maxRuns--, this._trigger(t2)) : n && r2 && b(this.options.protect) && setTimeout(() => this.options.protect(this), 0), this._schedule(void 0, n ? void 0 : t2);
+  }
+  _next(e, t2, n) {
+    let r2 = n ? n.startAt : this._startAt, a = n ? n.stopAt : this._stopAt, i = !!e, o2 = !!(e || this._states.currentRun), u2 = false;
+    !e && r2 && this.options.interval && (e = this._calculatePreviousRun(r2, t2), e && (o2 = true), u2 = !e);
+    let l3 = e ?? t2 ?? /* @__PURE__ */ new Date(), h3 = this._toMs(l3);
+    e = new c(l3, this.getTz()), r2 && h3 < r2.getTime() && (e = u2 ? r2 : new c(new Date(r2.getTime() - 1e3), this.getTz()), h3 = e.getTime());
+    let m2 = this._states.once || new c(e, this.getTz());
+    if (!u2 && m2 !== this._states.once && (m2 = this._findOccurrence(e, h3, 1, o2)), this._states.once) {
+      let d2 = this._states.once.getTime(), p2 = h3 - d2;
+      if (r2 && d2 < r2.getTime() - this._startAtRoundingMs || this._states.currentRun && this.applyDayOffset(this._states.once.getDate()).getTime() <= this._states.currentRun.getTime() || (i ? p2 >= 0 : p2 > 1e3 && !this.options.allowPast)) return null;
+    }
+    return m2 === null || this._states.maxRuns !== void 0 && this._states.maxRuns <= 0 || this._states.kill || a && m2.getTime() >= a.getTime() ? null : m2;
+  }
+  _previous(e, t2) {
+    let n = this._toMs(e ?? /* @__PURE__ */ new Date());
+    if (t2.stopAt && n > t2.stopAt.getTime() && (n = t2.stopAt.getTime()), this._states.once) return this._states.once.getTime() < n ? this._states.once : null;
+    let r2 = this._findOccurrence(new c(new Date(n), this.getTz()), n, -1);
+    return r2 === null || t2.startAt && r2.getTime() < t2.startAt.getTime() ? null : r2;
+  }
+  _toMs(e) {
+    if (e instanceof Date) return e.getTime();
+    let t2 = new c(e, this.getTz());
+    return t2.getTime() + (typeof t2.tz == "string" ? t2.ms : 0);
+  }
+  _findOccurrence(e, t2, n, r2 = false) {
+    let a = this.options.interval ?? 0;
+    if (a > 1 && (n === -1 || r2)) {
+      t2 += (a - 1) * 1e3 * n;
+      let m2 = new Date(t2);
+      if (isNaN(m2.getTime()) || (e = new c(m2, this.getTz()), !(e.year >= 1 && e.year <= 9999))) return null;
+      r2 = false;
+    }
+    let i = this._walk(e, t2, n, r2), o2 = this.getTz();
+    if (this._states.pattern.isFixedTime && n === 1 || typeof o2 == "number" || U(t2, o2) !== (n === 1 ? "earlier" : "later")) return i;
+    let u2 = Math.floor(t2 / 1e3) * 1e3, l3 = n === 1 ? k(u2, u2 + P, o2) : k(u2 - P, u2, o2) - 1e3;
+    if (i && (l3 - i.getTime()) * n > 0) return i;
+    let h3 = this._walk(new c(new Date(l3), o2), l3 - n, n, false, true);
+    return !i || !h3 ? i ?? h3 : (i.getTime() - h3.getTime()) * n > 0 ? h3 : i;
+  }
+  _walk(e, t2, n, r2, a = false) {
+    let i = this._states.pattern, o2 = (l3, h3) => n === 1 ? l3.increment(i, this.options, h3) : l3.decrement(i, this.options, h3), u2 = new c(e, this.getTz());
+    for ((!a || !u2.match(i, this.options)) && (u2 = o2(u2, r2)); u2; ) {
+      let l3 = this._runAt(u2, t2, n);
+      if (l3) return new c(l3, this.getTz());
+      u2 = o2(u2, false);
+    }
+    return null;
+  }
+  _runAt(e, t2, n) {
+    let r2 = (d2) => (d2.getTime() - t2) * n > 0, a = e.tz;
+    if (typeof a == "number") {
+      let d2 = e.getDate();
+      return r2(d2) ? d2 : null;
+    }
+    let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o2 = _(i), u2 = this._states.pattern.isFixedTime;
+    if (o2.kind === "single") return r2(o2.date) ? o2.date : null;
+    if (o2.kind === "ambiguous") {
+      let { earlier: d2, later: p2 } = o2;
+      return (u2 ? [d2] : n === 1 ? [d2, p2] : [p2, d2]).find(r2) ?? null;
+    }
+    if (!u2) return null;
+    let l3 = new Date(k(o2.before.getTime(), o2.after.getTime(), a)), h3 = y(l3, a);
+    return h3.y === i.y && h3.m === i.m && h3.d === i.d && r2(l3) ? l3 : null;
+  }
+  _calculatePreviousRun(e, t2) {
+    let n = new c(t2, this.getTz()).getTime();
+    if (e.getTime() > n) return;
+    let r2 = this.options.interval * 1e3, a = e;
+    for (; a.getTime() + r2 <= n; ) {
+      let i = this._findOccurrence(a, a.getTime(), 1, true);
+      if (i === null) break;
+      a = i;
+    }
+    return a;
+  }
+};
+var A = class {
+  cron;
+  cursor;
+  now;
+  done;
+  initialMaxRuns;
+  remainingRuns;
+  constructor(e, t2) {
+    this.cron = e, this.initialMaxRuns = e.runsLeft() ?? 1 / 0, this.reset(t2);
+  }
+  next() {
+    if (this.done || this.remainingRuns <= 0) return this.done = true, { value: void 0, done: true };
+    let e = this.cron._nextTarget(this.cursor, this.now);
+    return e === null ? (this.done = true, { value: void 0, done: true }) : (this.cursor = e, this.remainingRuns--, { value: e, done: false });
+  }
+  peek() {
+    return this.done || this.remainingRuns <= 0 ? null : this.cron._nextTarget(this.cursor, this.now);
+  }
+  reset(e) {
+    this.cursor = e instanceof Date ? new Date(e.getTime()) : e ?? void 0, this.now = /* @__PURE__ */ new Date(), this.done = false, this.remainingRuns = this.initialMaxRuns;
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+};
+
+// src/gitops/schedule-diff.ts
+var RUNS = 5;
+var HOUR = 36e5;
+var SCAN_LIMIT = 400 * 24 * HOUR;
+function diffSchedules(before, after, now) {
+  const a = sideOf(before, now);
+  const b4 = sideOf(after, now);
+  if (a?.cron === b4?.cron && a?.timezone === b4?.timezone) return void 0;
+  const warnings = [...dstWarnings(b4), ...dstWarnings(a).map((warning) => `before the change: ${warning}`)];
+  return { ...a ? { before: a } : {}, ...b4 ? { after: b4 } : {}, dstWarnings: warnings };
+}
+function sideOf(schedule2, now) {
+  if (!isRecord(schedule2) || typeof schedule2.cron !== "string") return void 0;
+  const timezone = typeof schedule2.timezone === "string" ? schedule2.timezone : "UTC";
+  let runs = [];
+  try {
+    runs = new j(schedule2.cron, { paused: true, timezone }).nextRuns(RUNS, now);
+  } catch {
+  }
+  return { cron: schedule2.cron, timezone, runs };
+}
+function dstWarnings(side) {
+  if (!side || side.runs.length === 0) return [];
+  const first = side.runs[0].getTime();
+  const last = side.runs[side.runs.length - 1].getTime();
+  if (last - first > SCAN_LIMIT) return [];
+  const transitions = [];
+  let previous = offsetOf(first - 24 * HOUR, side.timezone);
+  for (let at2 = first - 23 * HOUR; at2 <= last + 24 * HOUR; at2 += HOUR) {
+    const offset = offsetOf(at2, side.timezone);
+    if (offset !== previous) transitions.push({ at: at2, from: previous, to: offset });
+    previous = offset;
+  }
+  return transitions.flatMap((transition) => {
+    const near = side.runs.filter((run3) => Math.abs(run3.getTime() - transition.at) <= 24 * HOUR);
+    if (near.length === 0) return [];
+    const day = formatLocal(new Date(transition.at), side.timezone).slice(0, 10);
+    const runs = near.map((run3) => `\`${formatLocal(run3, side.timezone)}\``).join(", ");
+    return [`${runs} ${near.length === 1 ? "falls" : "fall"} within a day of the daylight-saving change on ${day} in ${side.timezone} (${transition.from} \u2192 ${transition.to}); check each runs once, at the hour you expect`];
+  });
+}
+var formatters = /* @__PURE__ */ new Map();
+function formatter(timezone, kind) {
+  const key = `${kind}\0${timezone}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = kind === "offset" ? new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "longOffset" }) : new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    formatters.set(key, found);
+  }
+  return found;
+}
+function offsetOf(at2, timezone) {
+  const name2 = formatter(timezone, "offset").formatToParts(at2).find((part) => part.type === "timeZoneName")?.value ?? "GMT";
+  return name2 === "GMT" ? "UTC+00:00" : name2.replace("GMT", "UTC");
+}
+function formatLocal(date5, timezone) {
+  const parts = Object.fromEntries(formatter(timezone, "local").formatToParts(date5).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+}
+
+// src/validate/report/markdown.ts
+var MARKDOWN_MARKER = "<!-- orchestrate:validate -->";
+var MAX_FINDINGS = 50;
+var MAX_VALUE = 120;
+var ICON = { error: "\u274C", warning: "\u26A0\uFE0F", note: "\u2139\uFE0F" };
+function formatMarkdown(input2) {
+  const { report } = input2;
+  const lines = [MARKDOWN_MARKER, `### ${report.valid ? "\u2705" : "\u274C"} Pipeline validation: ${counts(report.findings)} in ${plural(report.counts.files, "pipeline")}`];
+  const range = input2.baseSha ? `${code(input2.baseSha.slice(0, 7))}\u2026${code(input2.headSha.slice(0, 7))}` : `all pipelines at ${code(input2.headSha.slice(0, 7))}`;
+  lines.push(`<sub>${range} \xB7 ${cell(maskUrlCredentials(input2.repository))}</sub>`, "");
+  lines.push(...pipelineTable(input2), ...findingsSection(report.findings), ...changesSection(input2.diffs, input2.changed));
+  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}
+`;
+}
+function pipelineTable(input2) {
+  if (input2.changed.length === 0) return ["No pipeline is affected by this change.", ""];
+  const byFile = /* @__PURE__ */ new Map();
+  for (const finding of input2.report.findings) byFile.set(finding.file, [...byFile.get(finding.file) ?? [], finding]);
+  const rows = input2.changed.map((change) => {
+    const findings = byFile.get(change.file) ?? [];
+    const result = change.change === "removed" ? "\u2014" : findings.length === 0 ? "\u2705" : `${findings.some((f4) => f4.severity === "error") ? "\u274C" : "\u26A0\uFE0F"} ${counts(findings)}`;
+    const why = change.reason ? `${change.change}: ${change.reason}` : change.change;
+    return `| ${change.name ? code(change.name) : "\u2014"} | ${code(change.file)} | ${cell(why)} | ${result} |`;
+  });
+  return ["| Pipeline | File | Change | Result |", "| --- | --- | --- | --- |", ...rows, ""];
+}
+function findingsSection(findings) {
+  if (findings.length === 0) return [];
+  const rows = findings.slice(0, MAX_FINDINGS).map((finding) => `| ${ICON[finding.severity]} | ${code(`${finding.file}:${finding.line}:${finding.column}`)} | ${code(finding.rule)} | ${cell(finding.message)} |`);
+  const more = findings.length > MAX_FINDINGS ? [`\u2026and ${findings.length - MAX_FINDINGS} more; run \`orchestrate validate repo\` locally for all of them.`] : [];
+  return ["#### Findings", "", "| | Location | Rule | Message |", "| --- | --- | --- | --- |", ...rows, ...more, ""];
+}
+function changesSection(diffs, changed) {
+  const lines = [];
+  for (const diff of diffs) {
+    const body = diffLines(diff);
+    const dst = diff.schedule && diff.schedule.dstWarnings.length > 0 ? " \u26A0\uFE0F DST" : "";
+    lines.push(`<details${dst ? " open" : ""}><summary>${diff.name ? `<code>${html(diff.name)}</code>` : `<code>${html(diff.file)}</code>`} ${diff.status}: ${summaryOf(diff)}${dst}</summary>`, "", ...body, "", "</details>", "");
+  }
+  for (const change of changed) {
+    if (change.change === "changed" && change.reason && !diffs.some((diff) => diff.file === change.file)) {
+      lines.push(`- ${change.name ? code(change.name) : code(change.file)}: pipeline file unchanged, ${cell(change.reason)} (a new version)`);
+    }
+  }
+  return lines.length > 0 ? ["#### Changes", "", ...lines, ""] : [];
+}
+function summaryOf(diff) {
+  const parts = [
+    diff.tasksAdded.length ? `${plural(diff.tasksAdded.length, "task")} added` : "",
+    diff.tasksRemoved.length ? `${plural(diff.tasksRemoved.length, "task")} removed` : "",
+    diff.tasksChanged.length ? `${plural(diff.tasksChanged.length, "task")} changed` : "",
+    diff.edgesAdded.length + diff.edgesRemoved.length ? `${plural(diff.edgesAdded.length + diff.edgesRemoved.length, "edge")} changed` : "",
+    diff.schedule ? "schedule changed" : ""
+  ].filter((part) => part !== "");
+  return parts.length > 0 ? parts.join(", ") : "no task, edge or schedule change";
+}
+function diffLines(diff) {
+  const lines = [
+    ...diff.tasksAdded.map(({ task: task2, type }) => `- \u2795 task ${code(task2)}${type ? ` (${code(type)})` : ""}`),
+    ...diff.tasksRemoved.map(({ task: task2, type }) => `- \u2796 task ${code(task2)}${type ? ` (${code(type)})` : ""}`),
+    ...diff.tasksChanged.map(({ task: task2, changes }) => `- \u270F\uFE0F task ${code(task2)}: ${changes.map((change) => `${change.field} ${value(change.before)} \u2192 ${value(change.after)}`).join("; ")}`),
+    ...diff.edgesAdded.map((edge) => `- \u2795 edge ${code(edge)}`),
+    ...diff.edgesRemoved.map((edge) => `- \u2796 edge ${code(edge)}`)
+  ];
+  return diff.schedule ? [...lines, ...lines.length ? [""] : [], ...scheduleLines(diff.schedule)] : lines;
+}
+function scheduleLines(schedule2) {
+  const side = (s3) => s3 ? `${code(s3.cron)} (${s3.timezone})` : "(none)";
+  const lines = [`**Schedule** ${side(schedule2.before)} \u2192 ${side(schedule2.after)}`, "", "| Next runs | Before | After |", "| --- | --- | --- |"];
+  const count = Math.max(schedule2.before?.runs.length ?? 0, schedule2.after?.runs.length ?? 0);
+  for (let index = 0; index < count; index++) {
+    const at2 = (s3) => {
+      const run3 = s3?.runs[index];
+      return run3 && s3 ? formatLocal(run3, s3.timezone) : "\u2014";
+    };
+    lines.push(`| ${index + 1} | ${at2(schedule2.before)} | ${at2(schedule2.after)} |`);
+  }
+  if (schedule2.dstWarnings.length > 0) lines.push("", "> [!WARNING]", ...schedule2.dstWarnings.map((warning) => `> ${cell(warning)}<br>`));
+  return lines;
+}
+function counts(findings) {
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  const warnings = findings.filter((finding) => finding.severity === "warning").length;
+  return `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+}
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+function value(text) {
+  if (text === void 0) return "(unset)";
+  return code(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}\u2026` : text);
+}
+function code(text) {
+  const flat = maskUrlCredentials(text).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+  const fence = flat.includes("`") ? "``" : "`";
+  return `${fence}${fence.length > 1 ? " " : ""}${flat}${fence.length > 1 ? " " : ""}${fence}`;
+}
+function cell(text) {
+  return html(maskUrlCredentials(text)).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+}
+function html(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/validate/report/sarif.ts
+import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
+
+// src/validate/rules.ts
+var RULES = {
+  "structure/file-unreadable": { group: "structure", severity: "error", summary: "The pipeline file cannot be read.", help: "Check the path and its permissions." },
+  "structure/file-too-large": { group: "structure", severity: "error", summary: "The file is larger than the configured limit (10 MiB by default).", help: "Split the pipeline, or raise the limit with `--max-file-size`." },
+  "structure/invalid-utf8": { group: "structure", severity: "error", summary: "The file is not valid UTF-8.", help: "Save the file as UTF-8." },
+  "structure/yaml-syntax": { group: "structure", severity: "error", summary: "The file is not valid YAML.", help: "Fix the syntax at the position shown; indentation and unclosed quotes or brackets are the usual causes." },
+  "structure/duplicate-key": { group: "structure", severity: "error", summary: "A mapping has the same key twice, so one value would silently win.", help: "Remove or rename one of the keys." },
+  "structure/alias-limit": { group: "structure", severity: "error", summary: 'YAML aliases expand past the limit (a "YAML bomb").', help: "Write the values out, or use fewer nested aliases." },
+  "structure/nesting-depth": { group: "structure", severity: "error", summary: "The document nests deeper than the limit, which no pipeline needs.", help: "Flatten the structure." },
+  "structure/not-a-pipeline": { group: "structure", severity: "error", summary: "The document is not a mapping with the pipeline fields.", help: "Start from `orchestrate pipeline create`, or see the format in the README." },
+  "structure/required-field": { group: "structure", severity: "error", summary: "A required field is missing.", help: "Add the field; each task type lists the fields it requires." },
+  "structure/invalid-type": { group: "structure", severity: "error", summary: "A value has the wrong type (for example a list where a mapping is expected).", help: "Use the type the message names." },
+  "structure/invalid-value": { group: "structure", severity: "error", summary: "A value is outside what the field accepts (an unknown enum value, a bad duration or quantity, a number out of range).", help: "Use one of the values the message names." },
+  "structure/unknown-key": { group: "structure", severity: "warning", summary: "A key the format does not define; it would be ignored (an error under `--strict`).", help: "Fix the spelling (a suggestion is given when one is close) or remove the key." },
+  "structure/unknown-task-type": { group: "structure", severity: "error", summary: "A task `type` that is not one of the known types.", help: "Use shell, python_script, node_script, sql_script, http, noop, docker, kubernetes_job, kubernetes_manifest or spark_job." },
+  "structure/duplicate-name": { group: "structure", severity: "error", summary: "Two stages, or two tasks in one stage, share a name.", help: "Give each stage and each task of a stage its own name." },
+  "structure/missing-file": { group: "structure", severity: "error", summary: "A referenced file (script, application, manifest, SQL file, template) does not exist.", help: "Paths are relative to the repository root; fix the path or add the file." },
+  "structure/path-escape": { group: "structure", severity: "error", summary: "A referenced path points outside the repository root.", help: "Keep scripts and templates inside the repository so every execution can be reproduced from its commit." },
+  "structure/invalid-cron": { group: "structure", severity: "error", summary: "The schedule's cron expression is invalid.", help: "Use five fields (minute hour day month weekday) or six with seconds, such as `0 2 * * *`." },
+  "structure/unknown-timezone": { group: "structure", severity: "error", summary: "The schedule's time zone is not a known IANA zone.", help: "Use an IANA name such as `America/New_York` or `UTC`." },
+  "structure/unknown-resource-stage": { group: "structure", severity: "warning", summary: "A key under `resources` names no stage, so it applies to nothing.", help: "Use `default` or the name of a stage." },
+  "structure/hook-config": { group: "structure", severity: "error", summary: "A hook lacks what its type needs (`sql` a script, `shell` a command, `notify`/`webhook` a URL).", help: "Add the field the message names." },
+  "structure/unsupported-hook": { group: "structure", severity: "warning", summary: "A hook type the format accepts but this version does not run (`email`, `pagerduty`, `reject`, `promote`); the run records it as unsupported.", help: "Deliver it with a `webhook`, `slack` or `shell` hook, or accept that it only shows up as unsupported in the execution." },
+  "structure/template-expression": { group: "structure", severity: "error", summary: "A template holds an expression; templates are never evaluated, only plain names are substituted.", help: "Use a plain name such as `{{ ds }}`, `{{ MY_VAR }}`, `{{ env.NAME }}` or `{{ secrets.NAME }}`, and compute values in the task." },
+  "structure/undefined-template-name": { group: "structure", severity: "error", summary: "A template names a variable the pipeline does not define.", help: "Define it under `variables`, or use `{{ env.NAME }}` or `{{ secrets.NAME }}` for values supplied at run time." },
+  "structure/variable-cycle": { group: "structure", severity: "error", summary: "Variables refer to each other in a loop, so none can be resolved.", help: "Break the loop by giving one of the variables a literal value." },
+  "structure/remote-artifact-store": { group: "structure", severity: "warning", summary: "An artifact names a remote store (`s3://`, `gs://`, `az://`, `https://`, \u2026), which this version cannot reach: an `upload_to` there is not uploaded (the artifact stays in the local store, and the run says so) and an input from there fails its task.", help: "Use a local directory or a `file://` URL for `upload_to`; take inputs from an earlier task, or from another execution with `{ path, execution }`." },
+  "graph/unknown-dependency": { group: "graph", severity: "error", summary: "A dependency names no task of the pipeline, or a task name shared by several stages.", help: "Use `stage.task`, or a task name that is unique in the pipeline." },
+  "graph/self-dependency": { group: "graph", severity: "error", summary: "A task depends on itself.", help: "Remove the dependency." },
+  "graph/cycle": { group: "graph", severity: "error", summary: "Dependencies form a cycle, so none of the tasks in it could ever start.", help: "Remove one of the dependencies named in the cycle." },
+  "graph/later-stage-dependency": { group: "graph", severity: "error", summary: "Without `config.parallel: true` stages run in order, so a task cannot depend on a task of a later stage.", help: "Move one of the tasks, or set `config.parallel: true` so only dependencies order tasks." },
+  "strict/credential": { group: "strict", severity: "error", summary: "A credential is written into the pipeline (a password in a URL, a cloud key, a private key, a token).", help: "Use `{{ secrets.NAME }}` or `{{ env.NAME }}`; rotate the exposed credential." },
+  "strict/missing-timeout": { group: "strict", severity: "error", summary: "A task has no `timeout`, so a hung call can block the pipeline forever.", help: "Add `timeout:` to the task, such as `timeout: 30m`." },
+  "strict/schedule-timezone": { group: "strict", severity: "error", summary: "A schedule has no explicit `timezone` and silently runs in UTC.", help: "Add `timezone:` with an IANA name, even `UTC`." },
+  "strict/memory-limit": { group: "strict", severity: "error", summary: "A container task requests memory but sets no memory limit.", help: "Add `resources.limits.memory`, usually 10-20 % over the request." },
+  "strict/artifact-partition": { group: "strict", severity: "error", summary: "An output artifact path has neither `{{ execution_id }}` nor a date partition, so runs overwrite each other.", help: "Put `{{ execution_id }}`, `{{ ds }}` or `{{ ds_nodash }}` in the path." },
+  "strict/shell-substitution": { group: "strict", severity: "error", summary: "An env value holds `$(\u2026)` or backticks, which are passed on literally and never executed.", help: "Compute the value in the task, or use a template such as `{{ ds_nodash }}`." },
+  "connections/unreachable": { group: "connections", severity: "error", summary: "A connection string or URL could not be reached (`--check-connections`).", help: "Check the host, port and network; the message says what failed." },
+  "connections/skipped": { group: "connections", severity: "note", summary: "A connection was not checked because it needs values known only at run time.", help: "Nothing to fix; supply the values to check it, or check it in a run." },
+  "resources/exceeds-capacity": { group: "resources", severity: "error", summary: "A task requests more CPU, memory or GPUs than the target executor can ever offer (`--check-resources`).", help: "Lower the request, or run it on an executor with more capacity." },
+  "resources/missing-binary": { group: "resources", severity: "error", summary: "A task needs a program that is not on this machine's PATH (`--check-resources`).", help: "Install the program, or run the task with an executor that has it." }
+};
+var RULE_IDS = Object.keys(RULES);
+
+// src/validate/report/sarif.ts
+var TOOL_NAME = "auto-orchestrator";
+var INFORMATION_URI = "https://github.com/auto-orchestrator/auto-orchestrator";
+var RULES_HELP_URI = `${INFORMATION_URI}/blob/main/docs/rules.md`;
+var LEVEL = { error: "error", warning: "warning", note: "note" };
+function toSarif(report, version3) {
+  const ruleIndex = new Map(RULE_IDS.map((id, index) => [id, index]));
+  const texts = new Map(report.files.map((file2) => [file2.uri, file2.text?.split("\n")]));
+  const seen = /* @__PURE__ */ new Map();
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version: version3,
+            semanticVersion: version3,
+            informationUri: INFORMATION_URI,
+            rules: RULE_IDS.map((id) => ruleDescriptor(id))
+          }
+        },
+        // pathToFileURL percent-encodes `#`, `?` and `%` (encodeURI leaves the first two, cutting the URI short).
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(report.root).href.replace(/\/?$/, "/") } },
+        results: report.findings.map((finding) => ({
+          ruleId: finding.rule,
+          ruleIndex: ruleIndex.get(finding.rule),
+          level: LEVEL[finding.severity],
+          message: { text: finding.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: relativeUri(finding.file), uriBaseId: "%SRCROOT%" },
+                region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: Math.max(finding.endColumn, finding.endLine === finding.line ? finding.column + 1 : 1) }
+              }
+            }
+          ],
+          partialFingerprints: { "orchestrateFinding/v1": fingerprint(finding, texts.get(finding.file), seen, report.root) }
+        })),
+        columnKind: "utf16CodeUnits"
+      }
+    ]
+  };
+}
+function ruleDescriptor(id) {
+  const rule = RULES[id];
+  return {
+    id,
+    name: id.split("/")[1]?.replace(/(^|-)(\w)/g, (_4, __, letter) => letter.toUpperCase()),
+    shortDescription: { text: rule.summary },
+    fullDescription: { text: `${rule.summary} ${rule.help}` },
+    help: { text: rule.help, markdown: `${rule.help}
+
+See [${id}](${RULES_HELP_URI}#${anchor(id)}).` },
+    helpUri: `${RULES_HELP_URI}#${anchor(id)}`,
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: [rule.group] }
+  };
+}
+function anchor(id) {
+  return id.replace(/\//g, "").toLowerCase();
+}
+function relativeUri(file2) {
+  return file2.split("/").map(encodeURIComponent).join("/");
+}
+function fingerprint(finding, lines, seen, root) {
+  const lineText = (lines?.[finding.line - 1] ?? "").trim();
+  const message = finding.message.split(root).join("%SRCROOT%");
+  const key = `${finding.rule}\0${finding.file}\0${lineText}\0${message}`;
+  const occurrence = seen.get(key) ?? 0;
+  seen.set(key, occurrence + 1);
+  return `${createHash("sha256").update(key).digest("hex").slice(0, 32)}:${occurrence + 1}`;
+}
+
+// src/gitops/git-source.ts
+import { existsSync as existsSync2, mkdirSync as mkdirSync2 } from "node:fs";
+import { join as join3, resolve as resolve3 } from "node:path";
+
+// src/gitops/extract-tree.ts
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join as join2, resolve as resolve2 } from "node:path";
+import { promisify } from "node:util";
+
+// ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
+var t = /* @__PURE__ */ new WeakMap();
+function c2(...n) {
+  const e = new String(n);
+  return t.set(e, n), e;
+}
+function r(n) {
+  return n instanceof String && t.has(n);
+}
+function o(n) {
+  return t.get(n) ?? [];
+}
+
+// ../../work/main/node_modules/simple-git/dist/index.mjs
+var import_file_exists = __toESM(require_dist(), 1);
+var import_debug = __toESM(require_src(), 1);
+var import_promise_deferred = __toESM(require_dist2(), 1);
+import { spawn as ve } from "node:child_process";
+import { normalize as Se } from "node:path";
+
+// ../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs
+function* x2(e, n) {
+  const t2 = n === "global";
+  for (const o2 of e)
+    o2.isGlobal === t2 && (yield o2);
+}
+var P2 = /* @__PURE__ */ new Set([
+  "--add",
+  "--edit",
+  "--remove-section",
+  "--rename-section",
+  "--replace-all",
+  "--unset",
+  "--unset-all",
+  "-e"
+]);
+var S2 = /* @__PURE__ */ new Set([
+  "--get",
+  "--get-all",
+  "--get-color",
+  "--get-colorbool",
+  "--get-regexp",
+  "--get-urlmatch",
+  "--list",
+  "-l"
+]);
+var E2 = /* @__PURE__ */ new Set([
+  "edit",
+  "remove-section",
+  "rename-section",
+  "set",
+  "unset"
+]);
+var F2 = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
+function A2(e, n) {
+  for (const { name: o2 } of x2(e, "task")) {
+    if (P2.has(o2))
+      return w2(true, n);
+    if (S2.has(o2))
+      return w2(false, n);
+  }
+  const t2 = n.at(0)?.toLowerCase();
+  return t2 === void 0 ? null : E2.has(t2) ? w2(true, n.slice(1)) : F2.has(t2) ? w2(false, n.slice(1)) : n.length === 1 ? w2(false, n) : w2(true, n);
+}
+function w2(e = false, n = []) {
+  const t2 = n.at(0)?.toLowerCase();
+  return t2 === void 0 ? null : {
+    isWrite: e,
+    isRead: !e,
+    key: t2,
+    value: n.at(1)
+  };
+}
+function O2(e, n) {
+  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
+}
+function G(e) {
+  const n = e?.indexOf("=") || -1;
+  return !e || n < 0 ? null : {
+    key: e.slice(0, n).trim().toLowerCase(),
+    value: e.slice(n + 1)
+  };
+}
+function M2(e) {
+  for (const { name: n } of x2(e, "task"))
+    switch (n) {
+      case "--global":
+        return "global";
+      case "--system":
+        return "system";
+      case "--worktree":
+        return "worktree";
+      case "--local":
+        return "local";
+      case "--file":
+      case "-f":
+        return "file";
+    }
+  return "local";
+}
+function N2({ name: e }) {
+  if (e === "-c" || e === "--config")
+    return "inline";
+  if (e === "--config-env")
+    return "env";
+}
+function* $2(e) {
+  for (const n of e) {
+    const t2 = N2(n), o2 = t2 && G(n.value);
+    o2 && (yield {
+      ...o2,
+      scope: t2
+    });
+  }
+}
+function D2(e, n, t2) {
+  const o2 = {
+    read: [],
+    write: [...$2(n)]
+  };
+  return e === "config" && L2(
+    o2,
+    M2(n),
+    A2(n, t2)
+  ), o2;
+}
+function L2(e, n, t2) {
+  if (t2 === null)
+    return;
+  const o2 = O2(n, t2);
+  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
+}
+var C2 = {
+  short: /* @__PURE__ */ new Map([
+    ["c", true]
+    //  -c <k=v>    set config key for this invocation
+  ])
+};
+var I2 = {
+  short: new Map([
+    ["C", true],
+    //  -C <path>   change working directory
+    ["P", false],
+    // -P          no pager (alias for --no-pager)
+    ["h", false],
+    // -h          help
+    ["p", false],
+    // -p          paginate
+    ["v", false],
+    // -v          version
+    ...C2.short.entries()
+  ]),
+  long: /* @__PURE__ */ new Set([
+    "attr-source",
+    "config-env",
+    "exec-path",
+    "git-dir",
+    "list-cmds",
+    "namespace",
+    "super-prefix",
+    "work-tree"
+  ])
+};
+var R2 = {
+  clone: {
+    short: /* @__PURE__ */ new Map([
+      ["b", true],
+      // -b <branch>
+      ["j", true],
+      // -j <n>          parallel jobs
+      ["l", false],
+      // -l local
+      ["n", false],
+      // -n no-checkout
+      ["o", true],
+      // -o <name>       remote name
+      ["q", false],
+      // -q quiet
+      ["s", false],
+      // -s shared
+      ["u", true]
+      // -u <upload-pack>
+    ]),
+    long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
+  },
+  commit: {
+    short: /* @__PURE__ */ new Map([
+      ["C", true],
+      // -C <commit>  reuse message
+      ["F", true],
+      // -F <file>    read message from file
+      ["c", true],
+      // -c <commit>  reedit message
+      ["m", true],
+      // -m <msg>
+      ["t", true]
+      // -t <template>
+    ]),
+    long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
+  },
+  config: {
+    short: /* @__PURE__ */ new Map([
+      ["e", false],
+      // -e  open editor
+      ["f", true],
+      //  -f <file>
+      ["l", false]
+      // -l  list
+    ]),
+    long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
+  },
+  fetch: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["upload-pack"])
+  },
+  init: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["template"])
+  },
+  pull: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["upload-pack"])
+  },
+  push: {
+    short: /* @__PURE__ */ new Map(),
+    long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
+  },
+  rebase: {
+    short: /* @__PURE__ */ new Map([
+      ["X", true],
+      // -X <option>   strategy option
+      ["f", false],
+      // -f force-rebase
+      ["i", false],
+      // -i interactive
+      ["k", false],
+      // -k keep-base
+      ["m", false],
+      // -m merge
+      ["n", false],
+      // -n no-stat
+      ["q", false],
+      // -q quiet
+      ["r", false],
+      // -r rebase-merges
+      ["s", true],
+      // -s <strategy>
+      ["v", false],
+      // -v verbose
+      ["x", true]
+      // -x <cmd>      exec
+    ]),
+    long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
+  }
+};
+var T2 = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
+function B2(e) {
+  const n = R2[e ?? ""] ?? T2;
+  return {
+    short: new Map([...C2.short.entries(), ...n.short.entries()]),
+    long: n.long
+  };
+}
+function b2(e, n = I2) {
+  if (e.startsWith("--")) {
+    const t2 = e.indexOf("=");
+    if (t2 > 2)
+      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
+    const o2 = e.slice(2);
+    return [{ name: e, needsNext: n.long.has(o2) }];
+  }
+  if (e.length === 2) {
+    const t2 = e.charAt(1), o2 = n.short.get(t2);
+    return [{ name: e, needsNext: o2 === true }];
+  }
+  return j2(e, n.short);
+}
+function j2(e, n) {
+  const t2 = e.slice(1).split(""), o2 = [];
+  for (let a = 0; a < t2.length; a++) {
+    const s3 = t2[a], r2 = n.get(s3);
+    if (r2 === void 0)
+      return [{ name: e, needsNext: false }];
+    if (r2) {
+      const i = t2.slice(a + 1).join("");
+      if (i && ![...i].every((m2) => n.has(m2)))
+        return o2.push({ name: `-${s3}`, value: i, needsNext: false }), o2;
+    }
+    o2.push({ name: `-${s3}`, needsNext: r2 });
+  }
+  return o2;
+}
+function W2(e, n = []) {
+  let t2 = 0;
+  for (; t2 < e.length; ) {
+    const o2 = String(e[t2]);
+    if (!o2.startsWith("-") || o2.length < 2) break;
+    const a = b2(o2);
+    let s3 = t2 + 1;
+    for (const r2 of a) {
+      const i = {
+        name: r2.name,
+        value: r2.value,
+        absorbedNext: false,
+        isGlobal: true
+      };
+      r2.needsNext && i.value === void 0 && s3 < e.length && (i.value = String(e[s3]), i.absorbedNext = true, s3++), n.push(i);
+    }
+    t2 = s3;
+  }
+  return { flags: n, taskIndex: t2 };
+}
+function V(e, n, t2 = []) {
+  const o2 = B2(n), a = [], s3 = [];
+  let r2 = 0;
+  for (; r2 < e.length; ) {
+    const i = e[r2];
+    if (r(i)) {
+      s3.push(...o(i)), r2++;
+      continue;
+    }
+    const p2 = String(i);
+    if (p2 === "--") {
+      for (let d2 = r2 + 1; d2 < e.length; d2++) {
+        const g3 = e[d2];
+        r(g3) ? s3.push(...o(g3)) : s3.push(String(g3));
+      }
+      break;
+    }
+    if (!p2.startsWith("-") || p2.length < 2) {
+      a.push(p2), r2++;
+      continue;
+    }
+    const m2 = b2(p2, o2);
+    let u2 = r2 + 1;
+    for (const d2 of m2) {
+      const g3 = {
+        name: d2.name,
+        value: d2.value,
+        absorbedNext: false,
+        isGlobal: false
+      };
+      d2.needsNext && g3.value === void 0 && u2 < e.length && !r(e[u2]) && (g3.value = String(e[u2]), g3.absorbedNext = true, u2++), t2.push(g3);
+    }
+    r2 = u2;
+  }
+  return { flags: t2, positionals: a, pathspecs: s3 };
+}
+function* q({
+  write: e
+}) {
+  for (const n of e)
+    for (const t2 of K) {
+      const o2 = t2(n.key);
+      o2 && (yield o2);
+    }
+}
+function f2(e, n, t2 = String(e)) {
+  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
+  return function(s3) {
+    if (o2.test(s3))
+      return {
+        category: n,
+        message: `Configuring ${t2} is not permitted without enabling ${n}`
+      };
+  };
+}
+function l(e, n) {
+  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
+  return f2(t2, n, e);
+}
+var K = [
+  f2("alias", "allowUnsafeAlias"),
+  f2("core.askPass", "allowUnsafeAskPass"),
+  f2("core.editor", "allowUnsafeEditor"),
+  f2("core.fsmonitor", "allowUnsafeFsMonitor"),
+  f2("core.gitProxy", "allowUnsafeGitProxy"),
+  f2("core.hooksPath", "allowUnsafeHooksPath"),
+  f2("core.pager", "allowUnsafePager"),
+  f2("core.sshCommand", "allowUnsafeSshCommand"),
+  l("credential.helper", "allowUnsafeCredentialHelper"),
+  l("diff.command", "allowUnsafeDiffExternal"),
+  f2("diff.external", "allowUnsafeDiffExternal"),
+  l("difftool.cmd", "allowUnsafeDiffExternal"),
+  l("diff.textconv", "allowUnsafeDiffTextConv"),
+  l("filter.clean", "allowUnsafeFilter"),
+  l("filter.process", "allowUnsafeFilter"),
+  l("filter.smudge", "allowUnsafeFilter"),
+  l("gpg.program", "allowUnsafeGpgProgram"),
+  f2("include.path", "allowUnsafeInclude"),
+  l("includeIf", "allowUnsafeInclude"),
+  f2("init.templateDir", "allowUnsafeTemplateDir"),
+  l("pager.", "allowUnsafePager"),
+  l("merge.driver", "allowUnsafeMergeDriver"),
+  l("mergetool.path", "allowUnsafeMergeDriver"),
+  l("mergetool.cmd", "allowUnsafeMergeDriver"),
+  l("protocol.allow", "allowUnsafeProtocolOverride"),
+  l("remote.receivepack", "allowUnsafePack"),
+  l("remote.uploadpack", "allowUnsafePack"),
+  f2("uploadpack.packObjectsHook", "allowUnsafePack"),
+  f2("sequence.editor", "allowUnsafeEditor"),
+  l("submodule.update", "allowUnsafeSubmodule"),
+  l("tar.command", "allowUnsafeCommandBinaries"),
+  l("trailer.cmd", "allowUnsafeCommandBinaries"),
+  l("trailer.command", "allowUnsafeCommandBinaries"),
+  l("url.insteadOf", "allowUnsafeUrlRewrite")
+];
+function* H2(e, n) {
+  for (const t2 of n)
+    for (const o2 of X) {
+      const a = o2(e, t2);
+      a && (yield a);
+    }
+}
+function c3(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s3 = false } = {}) {
+  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
+  return function(m2, u2) {
+    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s3 && u2.value === void 0) && r2.test(u2.name))
+      return {
+        category: t2,
+        message: i
+      };
+  };
+}
+var h = { globalOnly: true, withValue: true };
+var X = [
+  c3(null, /--(upload|receive)-pack/, "allowUnsafePack", {
+    name: "--upload-pack or --receive-pack"
+  }),
+  c3("clone", /^-\w*u/, "allowUnsafePack"),
+  c3("clone", "--u", "allowUnsafePack"),
+  c3("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
+  // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
+  c3("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
+  c3(null, "--template", "allowUnsafeTemplateDir"),
+  c3(null, "--exec-path", "allowUnsafeExec", h),
+  // `git` reads the configuration of whichever repository these name, so the
+  // directory alone is enough to deliver config the argv guards never see
+  c3(null, "--git-dir", "allowUnsafeConfigPaths", h),
+  c3(null, "--work-tree", "allowUnsafeConfigPaths", h),
+  c3(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
+];
+function k2(e, n, t2) {
+  return [...H2(e, n), ...q(t2)];
+}
+function Y2(...e) {
+  const { flags: n, taskIndex: t2 } = W2(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s3, pathspecs: r2 } = V(a, o2, n), i = D2(o2, n, s3);
+  return {
+    task: o2,
+    flags: n.map(J),
+    paths: r2,
+    config: i,
+    vulnerabilities: z(k2(o2, n, i))
+  };
+}
+function z(e) {
+  return Object.defineProperty(e, "vulnerabilities", {
+    value: e
+  });
+}
+function J({ value: e, name: n }) {
+  return e !== void 0 ? { name: n, value: e } : { name: n };
+}
+var y2 = {
+  editor: "allowUnsafeEditor",
+  git_askpass: "allowUnsafeAskPass",
+  git_config_global: "allowUnsafeConfigPaths",
+  git_config_system: "allowUnsafeConfigPaths",
+  git_config_count: "allowUnsafeConfigEnvCount",
+  git_config_parameters: "allowUnsafeConfigEnvCount",
+  git_config: "allowUnsafeConfigPaths",
+  git_editor: "allowUnsafeEditor",
+  git_exec_path: "allowUnsafeExec",
+  git_external_diff: "allowUnsafeDiffExternal",
+  git_pager: "allowUnsafePager",
+  git_proxy_command: "allowUnsafeGitProxy",
+  git_template_dir: "allowUnsafeTemplateDir",
+  git_sequence_editor: "allowUnsafeEditor",
+  git_ssh: "allowUnsafeSshCommand",
+  git_ssh_command: "allowUnsafeSshCommand",
+  pager: "allowUnsafePager",
+  prefix: "allowUnsafeConfigPaths",
+  ssh_askpass: "allowUnsafeAskPass",
+  visual: "allowUnsafeEditor"
+};
+function* Q(e) {
+  const n = parseInt(e.git_config_count ?? "0", 10);
+  for (let t2 = 0; t2 < n; t2++) {
+    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
+    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
+  }
+}
+function* Z2(e) {
+  for (const n of Object.keys(e))
+    if (_2(n)) {
+      const t2 = y2[n];
+      yield {
+        category: t2,
+        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
+      };
+    }
+}
+function _2(e) {
+  return Object.hasOwn(y2, e);
+}
+function ee(e) {
+  const n = {};
+  for (const [t2, o2] of Object.entries(e)) {
+    const a = t2.toLowerCase().trim();
+    (_2(a) || a.startsWith("git")) && (n[a] = String(o2));
+  }
+  return n;
+}
+function ne(e) {
+  const n = ee(e), t2 = {
+    read: [],
+    write: [...Q(n)]
+  }, o2 = [
+    ...Z2(n),
+    ...k2(null, [], t2)
+  ];
+  return {
+    config: t2,
+    vulnerabilities: o2
+  };
+}
+function oe(e, n) {
+  return [...Y2(...e).vulnerabilities, ...ne(n).vulnerabilities];
+}
+
+// ../../work/main/node_modules/simple-git/dist/index.mjs
+import { EventEmitter as Ce } from "node:events";
+var O3 = class extends Error {
+  constructor(e, n) {
+    super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
+  }
+};
+var Ae = class extends O3 {
+  constructor(e, n) {
+    super(void 0, n), this.config = e;
+  }
+};
+var A3 = class extends O3 {
+  constructor(e, n, r2) {
+    super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
+  }
+};
+var at = class extends O3 {
+  constructor(e, n) {
+    super(void 0, n || String(e)), this.git = e;
+  }
+};
+var xe = class extends O3 {
+  constructor(e) {
+    super(void 0, e);
+  }
+};
+var I3 = "\0";
+var W3 = () => {
+};
+function Ne(t2) {
+  return typeof t2 != "function" ? W3 : t2;
+}
+function $e(t2) {
+  return typeof t2 == "function" && t2 !== W3;
+}
+function Pe(t2, e) {
+  const n = t2.indexOf(e);
+  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
+}
+function Me(t2, e = 0) {
+  return Dt(t2) && t2.length > e ? t2[e] : void 0;
+}
+function N3(t2, e = 0) {
+  if (Dt(t2) && t2.length > e)
+    return t2[t2.length - 1 - e];
+}
+function Dt(t2) {
+  return Bt(t2);
+}
+function H3(t2 = "", e = true, n = `
+`) {
+  return t2.split(n).reduce((r2, s3) => {
+    const o2 = e ? s3.trim() : s3;
+    return o2 && r2.push(o2), r2;
+  }, []);
+}
+function ut(t2, e) {
+  return H3(t2, true).map((n) => e(n));
+}
+function Lt(t2) {
+  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
+}
+function S3(t2, e) {
+  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
+}
+function De(t2, e) {
+  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
+}
+function ct(t2, e) {
+  if (Array.isArray(t2)) {
+    const n = t2.indexOf(e);
+    n >= 0 && t2.splice(n, 1);
+  } else
+    t2.delete(e);
+  return e;
+}
+var ft = Object.prototype.toString.call.bind(Object.prototype.toString);
+function v2(t2) {
+  return Array.isArray(t2) ? t2 : [t2];
+}
+function jt(t2) {
+  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
+}
+function L3(t2) {
+  return v2(t2).map((e) => e instanceof String ? e : String(e));
+}
+function p(t2, e = 0) {
+  if (t2 == null)
+    return e;
+  const n = parseInt(t2, 10);
+  return Number.isNaN(n) ? e : n;
+}
+function U2(t2, e) {
+  const n = [];
+  for (let r2 = 0, s3 = t2.length; r2 < s3; r2++)
+    n.push(e, t2[r2]);
+  return n;
+}
+function F3(t2) {
+  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
+}
+function Le(t2) {
+  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
+}
+function je(t2, e) {
+  const n = {};
+  return e.forEach((r2) => {
+    t2[r2] !== void 0 && (n[r2] = t2[r2]);
+  }), n;
+}
+function wt(t2 = 0) {
+  return new Promise((e) => setTimeout(e, t2));
+}
+function bt(t2) {
+  if (t2 !== false)
+    return t2;
+}
+function d(t2, e, n) {
+  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
+}
+var K2 = (t2) => Array.isArray(t2);
+function st(t2, e) {
+  const n = r(t2) ? "string" : typeof t2;
+  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
+}
+var m = (t2) => typeof t2 == "string" || r(t2);
+var Be = (t2) => m(t2) || Buffer.isBuffer(t2);
+var G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
+function lt(t2) {
+  return !!t2 && ft(t2) === "[object Object]";
+}
+function Ie(t2) {
+  return typeof t2 == "function";
+}
+var Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
+var V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
+var z2 = class _z {
+  constructor(e, n) {
+    this.stdOut = e, this.stdErr = n;
+  }
+  asStrings() {
+    return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
+  }
+};
+function Ue() {
+  throw new Error("LineParser:useMatches not implemented");
+}
+var l2 = class {
+  constructor(e, n) {
+    this.matches = [], this.useMatches = Ue, this.parse = (r2, s3) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s3, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
+  }
+  resetMatches() {
+    this.matches.length = 0;
+  }
+  prepareMatches() {
+    return this.matches;
+  }
+  addMatch(e, n, r2) {
+    const s3 = r2 && e.exec(r2);
+    return s3 && this.pushMatch(n, s3), !!s3;
+  }
+  pushMatch(e, n) {
+    this.matches.push(...n.slice(1));
+  }
+};
+var x3 = class extends l2 {
+  addMatch(e, n, r2) {
+    return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
+  }
+  pushMatch(e, n) {
+    (e > 0 || n.length > 1) && super.pushMatch(e, n);
+  }
+};
+var Fe = {
+  binary: "git",
+  maxConcurrentProcesses: 5,
+  config: [],
+  trimmed: false
+};
+function Ge(...t2) {
+  const e = process.cwd(), n = Object.assign(
+    { baseDir: e, ...Fe },
+    ...t2.filter((r2) => typeof r2 == "object" && r2)
+  );
+  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
+}
+function It(t2, e = []) {
+  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
+    const s3 = t2[r2];
+    if (r(s3))
+      n.push(s3);
+    else if (st(s3, ["boolean"]))
+      n.push(r2 + "=" + s3);
+    else if (Array.isArray(s3))
+      for (const o2 of s3)
+        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
+    else
+      n.push(r2);
+    return n;
+  }, e) : e;
+}
+function h2(t2, e = 0, n = false) {
+  const r2 = [];
+  for (let s3 = 0, o2 = e < 0 ? t2.length : e; s3 < o2; s3++)
+    "string|number".includes(typeof t2[s3]) && r2.push(String(t2[s3]));
+  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
+}
+function ze(t2) {
+  const e = typeof N3(t2) == "function";
+  return L3(d(N3(t2, e ? 1 : 0), K2, []));
+}
+function ht(t2) {
+  const e = Ie(N3(t2));
+  return d(N3(t2, e ? 1 : 0), lt);
+}
+function u(t2, e = true) {
+  const n = Ne(N3(t2));
+  return e || $e(n) ? n : void 0;
+}
+function Tt(t2, e) {
+  return t2(e.stdOut, e.stdErr);
+}
+function E3(t2, e, n, r2 = true) {
+  return v2(n).forEach((s3) => {
+    for (let o2 = H3(s3, r2), i = 0, a = o2.length; i < a; i++) {
+      const c4 = (y3 = 0) => {
+        if (!(i + y3 >= a))
+          return o2[i + y3];
+      };
+      e.some(({ parse: y3 }) => y3(c4, t2));
+    }
+  }), t2;
+}
+var mt = ({ exitCode: t2 }, e, n, r2) => {
+  if (t2 === V2.UNCLEAN && Ve(e))
+    return n(Buffer.from("false"));
+  r2(e);
+};
+var Ut = (t2) => t2.trim() === "true";
+function We(t2) {
+  switch (t2) {
+    case "bare":
+      return Ke();
+    case "root":
+      return He();
+  }
+  return {
+    commands: ["rev-parse", "--is-inside-work-tree"],
+    format: "utf-8",
+    onError: mt,
+    parser: Ut
+  };
+}
+function He() {
+  return {
+    commands: ["rev-parse", "--git-dir"],
+    format: "utf-8",
+    onError: mt,
+    parser(e) {
+      return /^\.(git)?$/.test(e.trim());
+    }
+  };
+}
+function Ke() {
+  return {
+    commands: ["rev-parse", "--is-bare-repository"],
+    format: "utf-8",
+    onError: mt,
+    parser: Ut
+  };
+}
+function Ve(t2) {
+  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
+}
+var Xe = class {
+  constructor(e) {
+    this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
+  }
+};
+var Ye = /^[a-z]+\s*/i;
+var Qe = /^[a-z]+\s+[a-z]+\s*/i;
+var Je = /\/$/;
+function Ze(t2, e) {
+  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
+  return H3(e).forEach((s3) => {
+    const o2 = s3.replace(r2, "");
+    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
+  }), n;
+}
+var Ft = [];
+function tn(t2) {
+  return {
+    commands: Ft,
+    format: "empty",
+    parser: t2
+  };
+}
+function b3(t2) {
+  return {
+    commands: Ft,
+    format: "empty",
+    parser() {
+      throw typeof t2 == "string" ? new xe(t2) : t2;
+    }
+  };
+}
+function g2(t2, e = false) {
+  return {
+    commands: t2,
+    format: "utf-8",
+    parser(n) {
+      return e ? String(n).trim() : n;
+    }
+  };
+}
+function Gt(t2) {
+  return {
+    commands: t2,
+    format: "buffer",
+    parser(e) {
+      return e;
+    }
+  };
+}
+function en(t2) {
+  return t2.format === "buffer";
+}
+function kt(t2) {
+  return t2.format === "empty" || !t2.commands.length;
+}
+var nn = "Git clean interactive mode is not supported";
+var rn = 'Git clean mode parameter ("n" or "f") is required';
+var sn = "Git clean unknown option found in: ";
+var zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
+var qt = /* @__PURE__ */ new Set([
+  "i",
+  ...L3(Object.values(zt))
+]);
+function on(t2, e) {
+  const { cleanMode: n, options: r2, valid: s3 } = cn(t2);
+  return n ? s3.options ? (r2.push(...e), r2.some(hn) ? b3(nn) : an(n, r2)) : b3(sn + JSON.stringify(t2)) : b3(rn);
+}
+function an(t2, e) {
+  return {
+    commands: ["clean", `-${t2}`, ...e],
+    format: "utf-8",
+    parser(r2) {
+      return Ze(t2 === "n", r2);
+    }
+  };
+}
+function un(t2) {
+  return Array.isArray(t2) && t2.every((e) => qt.has(e));
+}
+function cn(t2) {
+  let e, n = [], r2 = { cleanMode: false, options: true };
+  return t2.replace(/[^a-z]i/g, "").split("").forEach((s3) => {
+    fn(s3) ? (e = s3, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s3}`);
+  }), {
+    cleanMode: e,
+    options: n,
+    valid: r2
+  };
+}
+function fn(t2) {
+  return t2 === "f" || t2 === "n";
+}
+function ln(t2) {
+  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
+}
+function hn(t2) {
+  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
+}
+var mn = class {
+  constructor() {
+    this.files = [], this.values = /* @__PURE__ */ Object.create(null);
+  }
+  get all() {
+    return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
+  }
+  addFile(e) {
+    if (!(e in this.values)) {
+      const n = N3(this.files);
+      this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
+    }
+    return this.values[e];
+  }
+  addValue(e, n, r2) {
+    const s3 = this.addFile(e);
+    Object.hasOwn(s3, n) ? Array.isArray(s3[n]) ? s3[n].push(r2) : s3[n] = [s3[n], r2] : s3[n] = r2, this._all = void 0;
+  }
+};
+function pn(t2) {
+  const e = new mn();
+  for (const n of Wt(t2))
+    e.addValue(n.file, String(n.key), n.value);
+  return e;
+}
+function dn(t2, e) {
+  let n = null;
+  const r2 = [], s3 = /* @__PURE__ */ new Map();
+  for (const o2 of Wt(t2, e))
+    o2.key === e && (r2.push(n = o2.value), s3.has(o2.file) || s3.set(o2.file, []), s3.get(o2.file).push(n));
+  return {
+    key: e,
+    paths: Array.from(s3.keys()),
+    scopes: s3,
+    value: n,
+    values: r2
+  };
+}
+function gn(t2) {
+  return t2.replace(/^(file):/, "");
+}
+function* Wt(t2, e = null) {
+  const n = t2.split("\0");
+  for (let r2 = 0, s3 = n.length - 1; r2 < s3; ) {
+    const o2 = gn(n[r2++]);
+    let i = n[r2++], a = e;
+    if (i.includes(`
+`)) {
+      const c4 = Pe(i, `
+`);
+      a = c4[0], i = c4[1];
+    }
+    yield { file: o2, key: a, value: i };
+  }
+}
+var Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
+function Y3(t2, e) {
+  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
+}
+function yn(t2, e, n, r2) {
+  const s3 = ["config", `--${r2}`];
+  return n && s3.push("--add"), s3.push(t2, e), {
+    commands: s3,
+    format: "utf-8",
+    parser(o2) {
+      return o2;
+    }
+  };
+}
+function wn(t2, e) {
+  const n = ["config", "--null", "--show-origin", "--get-all", t2];
+  return e && n.splice(1, 0, `--${e}`), {
+    commands: n,
+    format: "utf-8",
+    parser(r2) {
+      return dn(r2, t2);
+    }
+  };
+}
+function bn(t2) {
+  const e = ["config", "--list", "--show-origin", "--null"];
+  return t2 && e.push(`--${t2}`), {
+    commands: e,
+    format: "utf-8",
+    parser(n) {
+      return pn(n);
+    }
+  };
+}
+function Tn() {
+  return {
+    addConfig(t2, e, ...n) {
+      return this._runTask(
+        yn(
+          t2,
+          e,
+          n[0] === true,
+          Y3(
+            n[1],
+            "local"
+            /* local */
+          )
+        ),
+        u(arguments)
+      );
+    },
+    getConfig(t2, e) {
+      return this._runTask(
+        wn(t2, Y3(e, void 0)),
+        u(arguments)
+      );
+    },
+    listConfig(...t2) {
+      return this._runTask(
+        bn(Y3(t2[0], void 0)),
+        u(arguments)
+      );
+    }
+  };
+}
+var Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
+var kn = new Set(Object.values(Kt));
+function _n(t2) {
+  return kn.has(t2);
+}
+var _t;
+var vn = ["-h"];
+var j3 = /* @__PURE__ */ Symbol("grepQuery");
+var En = class {
+  constructor() {
+    this[_t] = [];
+  }
+  *[(_t = j3, Symbol.iterator)]() {
+    for (const e of this[j3])
+      yield e;
+  }
+  and(...e) {
+    return e.length && this[j3].push("--and", "(", ...U2(e, "-e"), ")"), this;
+  }
+  param(...e) {
+    return this[j3].push(...U2(e, "-e")), this;
+  }
+};
+function Sn(...t2) {
+  return new En().param(...t2);
+}
+function Rn(t2) {
+  const e = /* @__PURE__ */ new Set(), n = {};
+  return ut(t2, (r2) => {
+    const [s3, o2, i] = r2.split(I3);
+    e.add(s3), (n[s3] = n[s3] || []).push({
+      line: p(o2),
+      path: s3,
+      preview: i
+    });
+  }), {
+    paths: e,
+    results: n
+  };
+}
+function On() {
+  return {
+    grep(t2) {
+      const e = u(arguments), n = h2(arguments);
+      for (const s3 of vn)
+        if (n.includes(s3))
+          return this._runTask(
+            b3(`git.grep: use of "${s3}" is not supported.`),
+            e
+          );
+      typeof t2 == "string" && (t2 = Sn().param(t2));
+      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
+      return this._runTask(
+        {
+          commands: r2,
+          format: "utf-8",
+          parser(s3) {
+            return Rn(s3);
+          }
+        },
+        e
+      );
+    }
+  };
+}
+var Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
+var Cn = L3(Object.values(Vt));
+function An(t2, e) {
+  const n = ["reset"];
+  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g2(n);
+}
+function xn(t2) {
+  if (Xt(t2))
+    return t2;
+  switch (typeof t2) {
+    case "string":
+    case "undefined":
+      return "soft";
+  }
+}
+function Xt(t2) {
+  return typeof t2 == "string" && Cn.includes(t2);
+}
+import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
+import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
+function Nn() {
+  return (0, import_debug.default)("simple-git");
+}
+function vt(t2, e, n) {
+  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s3) => {
+    t2(r2, ...s3), n(r2, ...s3);
+  } : t2 : (r2, ...s3) => {
+    t2(`%s ${r2}`, e, ...s3), n && n(r2, ...s3);
+  };
+}
+function $n(t2, e, { namespace: n }) {
+  if (typeof t2 == "string")
+    return t2;
+  const r2 = e && e.namespace || "";
+  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
+}
+function $3(t2, e, n, r2 = Nn()) {
+  const s3 = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
+  return y3(n);
+  function c4(w3, T3) {
+    return S3(
+      o2,
+      $3(t2, a.replace(/^[^:]+/, w3), T3, r2)
+    );
+  }
+  function y3(w3) {
+    const T3 = w3 && `[${w3}]` || "", k3 = i && vt(i, T3) || W3, C3 = vt(r2, `${s3} ${T3}`, k3);
+    return Object.assign(i ? k3 : C3, {
+      label: t2,
+      sibling: c4,
+      info: C3,
+      step: y3
+    });
+  }
+}
+var M3 = class M4 {
+  constructor(e = "GitExecutor") {
+    this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
+  }
+  withProgress(e) {
+    return this._queue.get(e);
+  }
+  createProgress(e) {
+    const n = M4.getName(e.commands[0]), r2 = $3(this.logLabel, n);
+    return {
+      task: e,
+      logger: r2,
+      name: n
+    };
+  }
+  push(e) {
+    const n = this.createProgress(e);
+    return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
+  }
+  fatal(e) {
+    for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
+      n === e.task ? (r2.info("Failed %o", e), r2(
+        "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
+      )) : r2.info(
+        "A fatal exception occurred in a previous task, the queue has been purged: %o",
+        e.message
+      ), this.complete(n);
+    if (this._queue.size !== 0)
+      throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
+  }
+  complete(e) {
+    this.withProgress(e) && this._queue.delete(e);
+  }
+  attempt(e) {
+    const n = this.withProgress(e);
+    if (!n)
+      throw new O3(void 0, "TasksPendingQueue: attempt called for an unknown task");
+    return n.logger("Starting task"), n;
+  }
+  static getName(e = "empty") {
+    return `task:${e}:${++M4.counter}`;
+  }
+};
+M3.counter = 0;
+var ot = M3;
+var Pn = class {
+  constructor(e, n, r2) {
+    this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
+  }
+  get cwd() {
+    return this._cwd || this._executor.cwd;
+  }
+  set cwd(e) {
+    this._cwd = e;
+  }
+  get env() {
+    return this._executor.env;
+  }
+  get outputHandler() {
+    return this._executor.outputHandler;
+  }
+  chain() {
+    return this;
+  }
+  push(e) {
+    return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
+  }
+  async attemptTask(e) {
+    const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
+    try {
+      const { logger: s3 } = this._queue.attempt(e);
+      return await (kt(e) ? this.attemptEmptyTask(e, s3) : this.attemptRemoteTask(e, s3));
+    } catch (s3) {
+      throw this.onFatalException(e, s3);
+    } finally {
+      r2(), n();
+    }
+  }
+  onFatalException(e, n) {
+    const r2 = n instanceof O3 ? Object.assign(n, { task: e }) : new O3(e, n && String(n));
+    return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
+  }
+  async attemptRemoteTask(e, n) {
+    const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s3 = this._plugins.exec(
+      "spawn.args",
+      [...e.commands],
+      this.taskContext(e, e.commands)
+    ), o2 = await this.gitResponse(
+      e,
+      r2,
+      s3,
+      this.outputHandler,
+      n.step("SPAWN")
+    ), i = await this.handleTaskData(e, s3, o2, n.step("HANDLE"));
+    return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
+  }
+  async attemptEmptyTask(e, n) {
+    return n("empty task bypassing child process to call to task's parser"), e.parser(this);
+  }
+  handleTaskData(e, n, r2, s3) {
+    const { exitCode: o2, rejection: i, stdOut: a, stdErr: c4 } = r2;
+    return new Promise((y3, w3) => {
+      s3("Preparing to handle process response exitCode=%d stdOut=", o2);
+      const { error: T3 } = this._plugins.exec(
+        "task.error",
+        { error: i },
+        {
+          ...this.taskContext(e, n),
+          ...r2
+        }
+      );
+      if (T3 && e.onError)
+        return s3.info("exitCode=%s handling with custom error handler"), e.onError(
+          r2,
+          T3,
+          (k3) => {
+            s3.info("custom error handler treated as success"), s3("custom error returned a %s", ft(k3)), y3(
+              new z2(
+                Array.isArray(k3) ? Buffer.concat(k3) : k3,
+                Buffer.concat(c4)
+              )
+            );
+          },
+          w3
+        );
+      if (T3)
+        return s3.info(
+          "handling as error: exitCode=%s stdErr=%s rejection=%o",
+          o2,
+          c4.length,
+          i
+        ), w3(T3);
+      s3.info("retrieving task output complete"), y3(new z2(Buffer.concat(a), Buffer.concat(c4)));
+    });
+  }
+  async gitResponse(e, n, r2, s3, o2) {
+    const i = o2.sibling("output"), a = this._plugins.exec(
+      "spawn.options",
+      {
+        cwd: this.cwd,
+        env: this.env,
+        windowsHide: true
+      },
+      this.taskContext(e, e.commands)
+    );
+    return new Promise((c4) => {
+      const y3 = [], w3 = [];
+      o2.info("%s %o", n, r2), o2("%O", a);
+      let T3 = this._beforeSpawn(e, r2);
+      if (T3)
+        return c4({
+          stdOut: y3,
+          stdErr: w3,
+          exitCode: 9901,
+          rejection: T3
+        });
+      this._plugins.exec("spawn.before", void 0, {
+        ...this.taskContext(e, r2),
+        kill(C3) {
+          T3 = C3 || T3;
+        }
+      });
+      const k3 = ve(n, r2, a);
+      k3.stdout.on(
+        "data",
+        Et(y3, "stdOut", o2, i.step("stdOut"))
+      ), k3.stderr.on(
+        "data",
+        Et(w3, "stdErr", o2, i.step("stdErr"))
+      ), k3.on("error", Mn(w3, o2)), s3 && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s3(n, k3.stdout, k3.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
+        ...this.taskContext(e, r2),
+        spawned: k3,
+        close(C3, Te) {
+          c4({
+            stdOut: y3,
+            stdErr: w3,
+            exitCode: C3,
+            rejection: T3 || Te
+          });
+        },
+        kill(C3) {
+          k3.killed || (T3 = C3, k3.kill("SIGINT"));
+        }
+      });
+    });
+  }
+  _beforeSpawn(e, n) {
+    let r2;
+    return this._plugins.exec("spawn.before", void 0, {
+      ...this.taskContext(e, n),
+      kill(s3) {
+        r2 = s3 || r2;
+      }
+    }), r2;
+  }
+  taskContext(e, n) {
+    return {
+      method: String(Me(e.commands) || ""),
+      commands: n,
+      env: { ...this.env },
+      input: kt(e) ? void 0 : e.input
+    };
+  }
+};
+function Mn(t2, e) {
+  return (n) => {
+    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
+  };
+}
+function Et(t2, e, n, r2) {
+  return (s3) => {
+    n("%s received %L bytes", e, s3), r2("%B", s3), t2.push(s3);
+  };
+}
+var Dn = class {
+  constructor(e, n, r2) {
+    this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
+  }
+  chain() {
+    return new Pn(this, this._scheduler, this._plugins);
+  }
+  push(e) {
+    return this._chain.push(e);
+  }
+};
+function Ln(t2, e, n = W3) {
+  const r2 = (o2) => {
+    n(null, o2);
+  }, s3 = (o2) => {
+    o2?.task === t2 && n(o2, void 0);
+  };
+  e.then(r2, s3);
+}
+function St(t2, e) {
+  return tn((n) => {
+    if (!Lt(t2))
+      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
+    return (e || n).cwd = t2;
+  });
+}
+function Q2(t2) {
+  const e = ["checkout", ...t2];
+  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g2(e);
+}
+function jn() {
+  return {
+    checkout() {
+      return this._runTask(
+        Q2(h2(arguments, 1)),
+        u(arguments)
+      );
+    },
+    checkoutBranch(t2, e) {
+      return this._runTask(
+        Q2(["-b", t2, e, ...h2(arguments)]),
+        u(arguments)
+      );
+    },
+    checkoutLocalBranch(t2) {
+      return this._runTask(
+        Q2(["-b", t2, ...h2(arguments)]),
+        u(arguments)
+      );
+    }
+  };
+}
+var Yt = (t2, e, n) => {
+  const r2 = ["clone", ...n];
+  return m(t2) && r2.push(c2(t2)), m(e) && r2.push(c2(e)), g2(r2);
+};
+var Bn = (t2, e, n) => (S3(n, "--mirror"), Yt(t2, e, n));
+function Rt(t2, e, n, ...r2) {
+  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b3(`git.${t2}() requires a string 'repoPath'`);
+}
+function In() {
+  return {
+    clone(t2, ...e) {
+      return this._runTask(
+        Rt("clone", Yt, d(t2, m), ...e),
+        u(arguments)
+      );
+    },
+    mirror(t2, ...e) {
+      return this._runTask(
+        Rt("mirror", Bn, d(t2, m), ...e),
+        u(arguments)
+      );
+    }
+  };
+}
+var Un = [
+  new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
+    t2.branch = e, t2.commit = r2, t2.root = !!n;
+  }),
+  new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
+    const n = e.split("<"), r2 = n.pop();
+    !r2 || !r2.includes("@") || (t2.author = {
+      email: r2.substr(0, r2.length - 1),
+      name: n.join("<").trim()
+    });
+  }),
+  new l2(
+    /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
+    (t2, [e, n, r2]) => {
+      t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
+    }
+  ),
+  new l2(
+    /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
+    (t2, [e, n, r2]) => {
+      t2.summary.changes = parseInt(e, 10) || 0;
+      const s3 = parseInt(n, 10) || 0;
+      r2 === "-" ? t2.summary.deletions = s3 : r2 === "+" && (t2.summary.insertions = s3);
+    }
+  )
+];
+function Fn(t2) {
+  return E3({
+    author: null,
+    branch: "",
+    commit: "",
+    root: false,
+    summary: {
+      changes: 0,
+      insertions: 0,
+      deletions: 0
+    }
+  }, Un, t2);
+}
+function Gn(t2, e, n) {
+  return {
+    commands: [
+      "-c",
+      "core.abbrev=40",
+      "commit",
+      ...U2(t2, "-m"),
+      ...e,
+      ...n
+    ],
+    format: "utf-8",
+    parser: Fn
+  };
+}
+function zn() {
+  return {
+    commit(e, ...n) {
+      const r2 = u(arguments), s3 = t2(e) || Gn(
+        v2(e),
+        v2(d(n[0], G2, [])),
+        [
+          ...L3(d(n[1], K2, [])),
+          ...h2(arguments, 0, true)
+        ]
+      );
+      return this._runTask(s3, r2);
+    }
+  };
+  function t2(e) {
+    return !G2(e) && b3(
+      "git.commit: requires the commit message to be supplied as a string/string[]"
+    );
+  }
+}
+function qn() {
+  return {
+    count: 0,
+    garbage: 0,
+    inPack: 0,
+    packs: 0,
+    prunePackable: 0,
+    size: 0,
+    sizeGarbage: 0,
+    sizePack: 0
+  };
+}
+var Wn = new l2(
+  /([a-z-]+): (\d+)$/,
+  (t2, [e, n]) => {
+    const r2 = jt(e);
+    Object.hasOwn(t2, r2) && (t2[r2] = p(n));
+  }
+);
+function Hn() {
+  return {
+    countObjects() {
+      return this._runTask({
+        commands: ["count-objects", "--verbose"],
+        format: "utf-8",
+        parser(t2) {
+          return E3(qn(), [Wn], t2);
+        }
+      });
+    }
+  };
+}
+function Kn() {
+  return {
+    firstCommit() {
+      return this._runTask(
+        g2(["rev-list", "--max-parents=0", "HEAD"], true),
+        u(arguments)
+      );
+    }
+  };
+}
+function Vn(t2, e) {
+  const n = ["hash-object", t2];
+  return e && n.push("-w"), g2(n, true);
+}
+var J2 = class {
+  constructor(e, n, r2, s3) {
+    this.bare = e, this.path = n, this.existing = r2, this.gitDir = s3;
+  }
+};
+var Xn = /^Init.+ repository in (.+)$/;
+var Yn = /^Rein.+ in (.+)$/;
+function Qn(t2, e, n) {
+  const r2 = String(n).trim();
+  let s3;
+  if (s3 = Xn.exec(r2))
+    return new J2(t2, e, false, s3[1]);
+  if (s3 = Yn.exec(r2))
+    return new J2(t2, e, true, s3[1]);
+  let o2 = "";
+  const i = r2.split(" ");
+  for (; i.length; )
+    if (i.shift() === "in") {
+      o2 = i.join(" ");
+      break;
+    }
+  return new J2(t2, e, /^re/i.test(r2), o2);
+}
+var Qt = "--bare";
+function Jn(t2) {
+  return t2.includes(Qt);
+}
+function Zn(t2 = false, e, n) {
+  const r2 = ["init", ...n];
+  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
+    commands: r2,
+    format: "utf-8",
+    parser(s3) {
+      return Qn(r2.includes("--bare"), e, s3);
+    }
+  };
+}
+function tr(t2) {
+  return t2 === void 0 ? b3("interpretTrailers called without input content") : {
+    format: "utf-8",
+    parser(e) {
+      return Object.fromEntries(
+        ut(e, (n) => {
+          const r2 = n.indexOf(":");
+          return [
+            jt(n.substring(0, r2).toLowerCase()),
+            n.substring(r2 + 2).trim()
+          ];
+        })
+      );
+    },
+    commands: ["interpret-trailers", "--parse"],
+    input: t2
+  };
+}
+function er() {
+  return {
+    interpretTrailers(t2) {
+      return this._runTask(
+        tr(d(t2, Be)),
+        u(arguments)
+      );
+    }
+  };
+}
+var R3 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R3 || {});
+var Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
+function pt(t2) {
+  for (let e = 0; e < t2.length; e++) {
+    const n = Jt.exec(t2[e]);
+    if (n)
+      return `--${n[1]}`;
+  }
+  return "";
+}
+function nr(t2) {
+  return Jt.test(t2);
+}
+var rr = class {
+  constructor() {
+    this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
+  }
+};
+var Ot = [
+  new l2(
+    /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
+    (t2, [e, n, r2 = ""]) => {
+      t2.files.push({
+        file: e.trim(),
+        changes: p(n),
+        insertions: r2.replace(/[^+]/g, "").length,
+        deletions: r2.replace(/[^-]/g, "").length,
+        binary: false
+      });
+    }
+  ),
+  new l2(
+    /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
+    (t2, [e, n, r2]) => {
+      t2.files.push({
+        file: e.trim(),
+        before: p(n),
+        after: p(r2),
+        binary: true
+      });
+    }
+  ),
+  new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
+    t2.files.push({
+      file: e.trim(),
+      before: 0,
+      after: 0,
+      binary: true
+    });
+  }),
+  new l2(
+    /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
+    (t2, [e, n]) => {
+      const r2 = /(\d+) i/.exec(n), s3 = /(\d+) d/.exec(n);
+      t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s3?.[1]);
+    }
+  )
+];
+var sr = [
+  new l2(
+    /(\d+)\t(\d+)\t(.+)$/,
+    (t2, [e, n, r2]) => {
+      const s3 = p(e), o2 = p(n);
+      t2.changed++, t2.insertions += s3, t2.deletions += o2, t2.files.push({
+        file: r2,
+        changes: s3 + o2,
+        insertions: s3,
+        deletions: o2,
+        binary: false
+      });
+    }
+  ),
+  new l2(/-\t-\t(.+)$/, (t2, [e]) => {
+    t2.changed++, t2.files.push({
+      file: e,
+      after: 0,
+      before: 0,
+      binary: true
+    });
+  })
+];
+var or = [
+  new l2(/(.+)$/, (t2, [e]) => {
+    t2.changed++, t2.files.push({
+      file: e,
+      changes: 0,
+      insertions: 0,
+      deletions: 0,
+      binary: false
+    });
+  })
+];
+var ir = [
+  new l2(
+    /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
+    (t2, [e, n, r2, s3, o2]) => {
+      t2.changed++, t2.files.push({
+        file: o2 ?? r2,
+        changes: 0,
+        insertions: 0,
+        deletions: 0,
+        binary: false,
+        status: bt(_n(e) && e),
+        from: bt(!!o2 && r2 !== o2 && r2),
+        similarity: p(n)
+      });
+    }
+  )
+];
+var ar = {
+  [R3.NONE]: Ot,
+  [R3.STAT]: Ot,
+  [R3.NUM_STAT]: sr,
+  [R3.NAME_STATUS]: ir,
+  [R3.NAME_ONLY]: or
+};
+function Zt(t2 = R3.NONE) {
+  const e = ar[t2];
+  return (n) => E3(new rr(), e, n, false);
+}
+var te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
+var ee2 = " \xF2\xF2";
+var ne2 = " \xF2 ";
+var ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
+function cr(t2, e) {
+  return e.reduce(
+    (n, r2, s3) => (n[r2] = t2[s3] || "", n),
+    /* @__PURE__ */ Object.create({ diff: null })
+  );
+}
+function re(t2 = ne2, e = ur, n = R3.NONE) {
+  const r2 = Zt(n);
+  return function(s3) {
+    const o2 = H3(
+      s3.trim(),
+      false,
+      te
+    ).map(function(i) {
+      const a = i.split(ee2), c4 = cr(a[0].split(t2), e);
+      return a.length > 1 && a[1].trim() && (c4.diff = r2(a[1])), c4;
+    });
+    return {
+      all: o2,
+      latest: o2.length && o2[0] || null,
+      total: o2.length
+    };
+  };
+}
+function fr(t2) {
+  let e = pt(t2);
+  const n = ["diff"];
+  return e === R3.NONE && (e = R3.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
+    commands: n,
+    format: "utf-8",
+    parser: Zt(e)
+  };
+}
+function dt(t2) {
+  const e = t2.filter(nr);
+  if (e.length > 1)
+    return b3(
+      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
+    );
+  if (e.length && t2.includes("-z"))
+    return b3(
+      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
+    );
+}
+var se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
+function lr(t2, e) {
+  const n = [], r2 = [];
+  return Object.keys(t2).forEach((s3) => {
+    n.push(s3), r2.push(String(t2[s3]));
+  }), [n, r2.join(e)];
+}
+function hr(t2) {
+  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
+}
+function oe2(t2 = {}, e = []) {
+  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
+    hash: "%H",
+    date: t2.strictDate === false ? "%ai" : "%aI",
+    message: "%s",
+    refs: "%D",
+    body: t2.multiLine ? "%B" : "%b",
+    author_name: t2.mailMap !== false ? "%aN" : "%an",
+    author_email: t2.mailMap !== false ? "%aE" : "%ae"
+  }, [s3, o2] = lr(r2, n), i = [], a = [
+    `--pretty=format:${te}${o2}${ee2}`,
+    ...e
+  ], c4 = t2.n || t2["max-count"] || t2.maxCount;
+  if (c4 && a.push(`--max-count=${c4}`), t2.from || t2.to) {
+    const y3 = t2.symmetric !== false ? "..." : "..";
+    i.push(`${t2.from || ""}${y3}${t2.to || ""}`);
+  }
+  return m(t2.file) && a.push("--follow", c2(t2.file)), It(hr(t2), a), {
+    fields: s3,
+    splitter: n,
+    commands: [...a, ...i]
+  };
+}
+function mr(t2, e, n) {
+  const r2 = re(t2, e, pt(n));
+  return {
+    commands: ["log", ...n],
+    format: "utf-8",
+    parser: r2
+  };
+}
+function pr() {
+  return {
+    log(...n) {
+      const r2 = u(arguments), s3 = oe2(
+        ht(arguments),
+        L3(d(arguments[0], K2, []))
+      ), o2 = e(...n) || dt(s3.commands) || t2(s3);
+      return this._runTask(o2, r2);
+    }
+  };
+  function t2(n) {
+    return mr(n.splitter, n.fields, n.commands);
+  }
+  function e(n, r2) {
+    return m(n) && m(r2) && b3(
+      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
+    );
+  }
+}
+var Z3 = class {
+  constructor(e, n = null, r2) {
+    this.reason = e, this.file = n, this.meta = r2;
+  }
+  toString() {
+    return `${this.file}:${this.reason}`;
+  }
+};
+var dr = class {
+  constructor() {
+    this.conflicts = [], this.merges = [], this.result = "success";
+  }
+  get failed() {
+    return this.conflicts.length > 0;
+  }
+  get reason() {
+    return this.result;
+  }
+  toString() {
+    return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
+  }
+};
+var ie = class {
+  constructor() {
+    this.remoteMessages = {
+      all: []
+    }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
+      changes: 0,
+      deletions: 0,
+      insertions: 0
+    };
+  }
+};
+var gr = class {
+  constructor() {
+    this.remote = "", this.hash = {
+      local: "",
+      remote: ""
+    }, this.branch = {
+      local: "",
+      remote: ""
+    }, this.message = "";
+  }
+  toString() {
+    return this.message;
+  }
+};
+function tt(t2) {
+  return t2.objects = t2.objects || {
+    compressing: 0,
+    counting: 0,
+    enumerating: 0,
+    packReused: 0,
+    reused: { count: 0, delta: 0 },
+    total: { count: 0, delta: 0 }
+  };
+}
+function Ct(t2) {
+  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
+  return {
+    count: p(e && e[1] || "0"),
+    delta: p(n && n[1] || "0")
+  };
+}
+var yr = [
+  new x3(
+    /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
+    (t2, [e, n]) => {
+      const r2 = e.toLowerCase(), s3 = tt(t2.remoteMessages);
+      Object.assign(s3, { [r2]: p(n) });
+    }
+  ),
+  new x3(
+    /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
+    (t2, [e, n]) => {
+      const r2 = e.toLowerCase(), s3 = tt(t2.remoteMessages);
+      Object.assign(s3, { [r2]: p(n) });
+    }
+  ),
+  new x3(
+    /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
+    (t2, [e, n, r2]) => {
+      const s3 = tt(t2.remoteMessages);
+      s3.total = Ct(e), s3.reused = Ct(n), s3.packReused = p(r2);
+    }
+  )
+];
+var wr = [
+  new x3(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
+  ...yr,
+  new x3(
+    [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
+    (t2, [e]) => {
+      t2.remoteMessages.pullRequestUrl = e;
+    }
+  ),
+  new x3(
+    [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
+    (t2, [e, n, r2]) => {
+      t2.remoteMessages.vulnerabilities = {
+        count: p(e),
+        summary: n,
+        url: r2
+      };
+    }
+  )
+];
+function ae(t2, e) {
+  return E3({ remoteMessages: new br() }, wr, e);
+}
+var br = class {
+  constructor() {
+    this.all = [];
+  }
+};
+var Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
+var kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
+var _r = /^(create|delete) mode \d+ (.+)/;
+var vr = [
+  new l2(Tr, (t2, [e, n, r2]) => {
+    t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
+  }),
+  new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
+  new l2(_r, (t2, [e, n]) => {
+    S3(t2.files, n), S3(e === "create" ? t2.created : t2.deleted, n);
+  })
+];
+var Er = [
+  new l2(/^from\s(.+)$/i, (t2, [e]) => {
+    t2.remote = e;
+  }),
+  new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
+    t2.message = e;
+  }),
+  new l2(
+    /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
+    (t2, [e, n, r2, s3]) => {
+      t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s3, t2.hash.remote = n;
+    }
+  )
+];
+var Sr = (t2, e) => E3(new ie(), vr, [t2, e]);
+var ue = (t2, e) => Object.assign(
+  new ie(),
+  Sr(t2, e),
+  ae(t2, e)
+);
+function Rr(t2, e) {
+  const n = E3(new gr(), Er, [t2, e]);
+  return n.message && n;
+}
+var Or = [
+  new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
+    t2.merges.push(e);
+  }),
+  new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
+    t2.conflicts.push(new Z3(e, n));
+  }),
+  new l2(
+    /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
+    (t2, [e, n, r2]) => {
+      t2.conflicts.push(new Z3(e, n, { deleteRef: r2 }));
+    }
+  ),
+  new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
+    t2.conflicts.push(new Z3(e, null));
+  }),
+  new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
+    t2.result = e;
+  })
+];
+var Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
+var Ar = (t2) => E3(new dr(), Or, t2);
+function At(t2) {
+  return t2.length ? {
+    commands: ["merge", ...t2],
+    format: "utf-8",
+    parser(e, n) {
+      const r2 = Cr(e, n);
+      if (r2.failed)
+        throw new at(r2);
+      return r2;
+    }
+  } : b3("Git.merge requires at least one option");
+}
+function xr(t2, e, n) {
+  const r2 = n.includes("deleted"), s3 = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
+  return {
+    deleted: r2,
+    tag: s3,
+    branch: !s3,
+    new: !o2,
+    alreadyUpdated: o2,
+    local: t2,
+    remote: e
+  };
+}
+var Nr = [
+  new l2(/^Pushing to (.+)$/, (t2, [e]) => {
+    t2.repo = e;
+  }),
+  new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
+    t2.ref = {
+      ...t2.ref || {},
+      local: e
+    };
+  }),
+  new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
+    t2.pushed.push(xr(e, n, r2));
+  }),
+  new l2(
+    /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
+    (t2, [e, n, r2]) => {
+      t2.branch = {
+        ...t2.branch || {},
+        local: e,
+        remote: n,
+        remoteName: r2
+      };
+    }
+  ),
+  new l2(
+    /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
+    (t2, [e, n, r2, s3]) => {
+      t2.update = {
+        head: {
+          local: e,
+          remote: n
+        },
+        hash: {
+          from: r2,
+          to: s3
+        }
+      };
+    }
+  )
+];
+var $r = (t2, e) => {
+  const n = Pr(t2, e), r2 = ae(t2, e);
+  return {
+    ...n,
+    ...r2
+  };
+};
+var Pr = (t2, e) => E3({ pushed: [] }, Nr, [t2, e]);
+function Mr(t2 = {}, e) {
+  return S3(e, "--tags"), ce(t2, e);
+}
+function ce(t2 = {}, e) {
+  const n = ["push", ...e];
+  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S3(n, "--verbose"), S3(n, "--porcelain"), {
+    commands: n,
+    format: "utf-8",
+    parser: $r
+  };
+}
+function Dr() {
+  return {
+    showBuffer() {
+      const t2 = ["show", ...h2(arguments, 1)];
+      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
+        Gt(t2),
+        u(arguments)
+      );
+    },
+    show() {
+      const t2 = ["show", ...h2(arguments, 1)];
+      return this._runTask(
+        g2(t2),
+        u(arguments)
+      );
+    }
+  };
+}
+var Lr = /^(.+)\0(.+)$/;
+var jr = class {
+  constructor(e, n, r2) {
+    if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
+      const s3 = Lr.exec(e) || [null, e, e];
+      this.from = s3[2] || "", this.path = s3[1] || "";
+    }
+  }
+};
+var Br = class {
+  constructor() {
+    this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
+  }
+};
+function xt(t2) {
+  const [e, n] = t2.split(I3);
+  return {
+    from: n || e,
+    to: e
+  };
+}
+function _3(t2, e, n) {
+  return [`${t2}${e}`, n];
+}
+function et(t2, ...e) {
+  return e.map((n) => _3(t2, n, (r2, s3) => r2.conflicted.push(s3)));
+}
+var Ir = new Map([
+  _3(
+    " ",
+    "A",
+    (t2, e) => t2.created.push(e)
+  ),
+  _3(
+    " ",
+    "D",
+    (t2, e) => t2.deleted.push(e)
+  ),
+  _3(
+    " ",
+    "M",
+    (t2, e) => t2.modified.push(e)
+  ),
+  _3("A", " ", (t2, e) => {
+    t2.created.push(e), t2.staged.push(e);
+  }),
+  _3("A", "M", (t2, e) => {
+    t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
+  }),
+  _3("D", " ", (t2, e) => {
+    t2.deleted.push(e), t2.staged.push(e);
+  }),
+  _3("M", " ", (t2, e) => {
+    t2.modified.push(e), t2.staged.push(e);
+  }),
+  _3("M", "M", (t2, e) => {
+    t2.modified.push(e), t2.staged.push(e);
+  }),
+  _3("R", " ", (t2, e) => {
+    t2.renamed.push(xt(e));
+  }),
+  _3("R", "M", (t2, e) => {
+    const n = xt(e);
+    t2.renamed.push(n), t2.modified.push(n.to);
+  }),
+  _3("!", "!", (t2, e) => {
+    (t2.ignored = t2.ignored || []).push(e);
+  }),
+  _3(
+    "?",
+    "?",
+    (t2, e) => t2.not_added.push(e)
+  ),
+  ...et(
+    "A",
+    "A",
+    "U"
+    /* UNMERGED */
+  ),
+  ...et(
+    "D",
+    "D",
+    "U"
+    /* UNMERGED */
+  ),
+  ...et(
+    "U",
+    "A",
+    "D",
+    "U"
+    /* UNMERGED */
+  ),
+  [
+    "##",
+    (t2, e) => {
+      const n = /ahead (\d+)/, r2 = /behind (\d+)/, s3 = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
+      let a = n.exec(e);
+      t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s3.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
+    }
+  ]
+]);
+var Ur = function(t2) {
+  const e = t2.split(I3), n = new Br();
+  for (let r2 = 0, s3 = e.length; r2 < s3; ) {
+    let o2 = e[r2++].trim();
+    o2 && (o2.charAt(0) === "R" && (o2 += I3 + (e[r2++] || "")), Fr(n, o2));
+  }
+  return n;
+};
+function Fr(t2, e) {
+  const n = e.trim();
+  switch (" ") {
+    case n.charAt(2):
+      return r2(n.charAt(0), n.charAt(1), n.slice(3));
+    case n.charAt(1):
+      return r2(" ", n.charAt(0), n.slice(2));
+    default:
+      return;
+  }
+  function r2(s3, o2, i) {
+    const a = `${s3}${o2}`, c4 = Ir.get(a);
+    c4 && c4(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s3, o2));
+  }
+}
+var Gr = ["--null", "-z"];
+function zr(t2) {
+  return {
+    format: "utf-8",
+    commands: [
+      "status",
+      "--porcelain",
+      "-b",
+      "-u",
+      "--null",
+      ...t2.filter((n) => !Gr.includes(n))
+    ],
+    parser(n) {
+      return Ur(n);
+    }
+  };
+}
+var fe = "installed=false";
+function q2(t2 = 0, e = 0, n = 0, r2 = "", s3 = true) {
+  return Object.defineProperty(
+    {
+      major: t2,
+      minor: e,
+      patch: n,
+      agent: r2,
+      installed: s3
+    },
+    "toString",
+    {
+      value() {
+        return `${this.major}.${this.minor}.${this.patch}`;
+      },
+      configurable: false,
+      enumerable: false
+    }
+  );
+}
+function qr() {
+  return q2(0, 0, 0, "", false);
+}
+function Wr() {
+  return {
+    version() {
+      return this._runTask({
+        commands: ["--version"],
+        format: "utf-8",
+        parser: Kr,
+        onError(t2, e, n, r2) {
+          if (t2.exitCode === V2.NOT_FOUND)
+            return n(Buffer.from(fe));
+          r2(e);
+        }
+      });
+    }
+  };
+}
+var Hr = [
+  new l2(
+    /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
+    (t2, [e, n, r2, s3 = ""]) => {
+      Object.assign(
+        t2,
+        q2(p(e), p(n), p(r2), s3)
+      );
+    }
+  ),
+  new l2(
+    /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
+    (t2, [e, n, r2, s3 = ""]) => {
+      Object.assign(t2, q2(p(e), p(n), r2, s3));
+    }
+  )
+];
+function Kr(t2) {
+  return t2 === fe ? qr() : E3(q2(0, 0, 0, t2), Hr, t2);
+}
+var le = class {
+  constructor(e) {
+    this._executor = e;
+  }
+  _runTask(e, n) {
+    const r2 = this._executor.chain(), s3 = r2.push(e);
+    return n && Ln(e, s3, n), Object.create(this, {
+      then: { value: s3.then.bind(s3) },
+      catch: { value: s3.catch.bind(s3) },
+      _executor: { value: r2 }
+    });
+  }
+  add(e) {
+    return this._runTask(
+      g2(["add", ...v2(e)]),
+      u(arguments)
+    );
+  }
+  cwd(e) {
+    const n = u(arguments);
+    return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
+      St(
+        e.path,
+        e.root && this._executor || void 0
+      ),
+      n
+    ) : this._runTask(
+      b3("Git.cwd: workingDirectory must be supplied as a string"),
+      n
+    );
+  }
+  hashObject(e, n) {
+    return this._runTask(
+      Vn(e, n === true),
+      u(arguments)
+    );
+  }
+  init(e) {
+    return this._runTask(
+      Zn(e === true, this._executor.cwd, h2(arguments)),
+      u(arguments)
+    );
+  }
+  merge() {
+    return this._runTask(
+      At(h2(arguments)),
+      u(arguments)
+    );
+  }
+  mergeFromTo(e, n) {
+    return m(e) && m(n) ? this._runTask(
+      At([e, n, ...h2(arguments)]),
+      u(arguments, false)
+    ) : this._runTask(
+      b3(
+        "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
+      )
+    );
+  }
+  outputHandler(e) {
+    return this._executor.outputHandler = e, this;
+  }
+  push() {
+    const e = ce(
+      {
+        remote: d(arguments[0], m),
+        branch: d(arguments[1], m)
+      },
+      h2(arguments)
+    );
+    return this._runTask(e, u(arguments));
+  }
+  stash() {
+    return this._runTask(
+      g2(["stash", ...h2(arguments)]),
+      u(arguments)
+    );
+  }
+  status() {
+    return this._runTask(
+      zr(h2(arguments)),
+      u(arguments)
+    );
+  }
+};
+Object.assign(
+  le.prototype,
+  jn(),
+  In(),
+  zn(),
+  Tn(),
+  Hn(),
+  Kn(),
+  On(),
+  er(),
+  pr(),
+  Dr(),
+  Wr()
+);
+var Vr = /* @__PURE__ */ (() => {
+  let t2 = 0;
+  return () => {
+    t2++;
+    const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
+    return {
+      promise: e,
+      done: n,
+      id: t2
+    };
+  };
+})();
+var Xr = class {
+  constructor(e = 2) {
+    this.concurrency = e, this.logger = $3("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
+  }
+  schedule() {
+    if (!this.pending.length || this.running.length >= this.concurrency) {
+      this.logger(
+        "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
+        this.pending.length,
+        this.running.length,
+        this.concurrency
+      );
+      return;
+    }
+    const e = S3(this.running, this.pending.shift());
+    this.logger("Attempting id=%s", e.id), e.done(() => {
+      this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
+    });
+  }
+  next() {
+    const { promise: e, id: n } = S3(this.pending, Vr());
+    return this.logger("Scheduling id=%s", n), this.schedule(), e;
+  }
+};
+function Yr(t2, e) {
+  return g2(["apply", ...e, ...t2]);
+}
+var he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
+var Qr = class {
+  constructor() {
+    this.all = [], this.branches = {}, this.current = "", this.detached = false;
+  }
+  push(e, n, r2, s3, o2) {
+    e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
+      current: e === "*",
+      linkedWorkTree: e === "+",
+      name: r2,
+      commit: s3,
+      label: o2
+    };
+  }
+};
+var Jr = [
+  new l2(
+    /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
+    (t2, [e, n, r2, s3]) => {
+      t2.push(Nt(e), true, n, r2, s3);
+    }
+  ),
+  new l2(
+    /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
+    (t2, [e, n, r2, s3]) => {
+      t2.push(Nt(e), false, n, r2, s3);
+    }
+  )
+];
+var Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
+  t2.push(he.CURRENT, false, e, "", "");
+});
+function Nt(t2) {
+  return t2 ? t2.charAt(0) : "";
+}
+function me(t2, e = false) {
+  return E3(
+    new Qr(),
+    e ? [Zr] : Jr,
+    t2
+  );
+}
+var ts = class {
+  constructor() {
+    this.all = [], this.branches = {}, this.errors = [];
+  }
+  get success() {
+    return !this.errors.length;
+  }
+};
+function es(t2, e) {
+  return {
+    branch: t2,
+    hash: e,
+    success: true
+  };
+}
+function ns(t2) {
+  return {
+    branch: t2,
+    hash: null,
+    success: false
+  };
+}
+var rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
+var pe = /^error[^']+'([^']+)'/m;
+var ss = [
+  new l2(rs, (t2, [e, n]) => {
+    const r2 = es(e, n);
+    t2.all.push(r2), t2.branches[e] = r2;
+  }),
+  new l2(pe, (t2, [e]) => {
+    const n = ns(e);
+    t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
+  })
+];
+var gt = (t2, e) => E3(new ts(), ss, [t2, e]);
+function de(t2, e) {
+  return e === V2.ERROR && pe.test(t2);
+}
+function os(t2) {
+  const e = ["-d", "-D", "--delete"];
+  return t2.some((n) => e.includes(n));
+}
+function is(t2) {
+  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
+  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
+    format: "utf-8",
+    commands: r2,
+    parser(s3, o2) {
+      return e ? gt(s3, o2).all[0] : me(s3, n);
+    }
+  };
+}
+function as() {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v"],
+    parser(t2) {
+      return me(t2);
+    }
+  };
+}
+function us(t2, e = false) {
+  return {
+    format: "utf-8",
+    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
+    parser(n, r2) {
+      return gt(n, r2);
+    },
+    onError({ exitCode: n, stdOut: r2 }, s3, o2, i) {
+      if (!de(String(s3), n))
+        return i(s3);
+      o2(r2);
+    }
+  };
+}
+function cs(t2, e = false) {
+  const n = {
+    format: "utf-8",
+    commands: ["branch", "-v", e ? "-D" : "-d", t2],
+    parser(r2, s3) {
+      return gt(r2, s3).branches[t2];
+    },
+    onError({ exitCode: r2, stdErr: s3, stdOut: o2 }, i, a, c4) {
+      if (!de(String(i), r2))
+        return c4(i);
+      throw new at(
+        n.parser(F3(o2), F3(s3)),
+        String(i)
+      );
+    }
+  };
+  return n;
+}
+function fs(t2) {
+  return {
+    commands: ["check-ignore", ...t2],
+    format: "utf-8",
+    parser: ls
+  };
+}
+function ls(t2) {
+  return t2.split(/\n/g).map(hs).filter(Boolean);
+}
+function hs(t2) {
+  const e = t2.trim().replace(/^["']|["']$/g, "");
+  return e && Se(e);
+}
+var ms = [
+  new l2(/From (.+)$/, (t2, [e]) => {
+    t2.remote = e;
+  }),
+  new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
+    t2.branches.push({
+      name: e,
+      tracking: n
+    });
+  }),
+  new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
+    t2.tags.push({
+      name: e,
+      tracking: n
+    });
+  }),
+  new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
+    t2.deleted.push({
+      tracking: e
+    });
+  }),
+  new l2(
+    /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
+    (t2, [e, n, r2, s3]) => {
+      t2.updated.push({
+        name: r2,
+        tracking: s3,
+        to: n,
+        from: e
+      });
+    }
+  )
+];
+function ps(t2, e) {
+  return E3({
+    raw: t2,
+    remote: null,
+    branches: [],
+    tags: [],
+    updated: [],
+    deleted: []
+  }, ms, [t2, e]);
+}
+function ds(t2) {
+  return /^--upload-pack(=|$)/.test(t2);
+}
+function gs(t2, e, n) {
+  const r2 = ["fetch", ...n];
+  return t2 && e && r2.push(t2, e), r2.find(ds) ? b3("git.fetch: potential exploit argument blocked.") : {
+    commands: r2,
+    format: "utf-8",
+    parser: ps
+  };
+}
+var ys = [
+  new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
+    t2.moves.push({ from: e, to: n });
+  })
+];
+function ws(t2) {
+  return E3({ moves: [] }, ys, t2);
+}
+function bs(t2, e) {
+  return {
+    commands: ["mv", "-v", ...v2(t2), e],
+    format: "utf-8",
+    parser: ws
+  };
+}
+function Ts(t2, e, n) {
+  const r2 = ["pull", ...n];
+  return t2 && e && r2.splice(1, 0, t2, e), {
+    commands: r2,
+    format: "utf-8",
+    parser(s3, o2) {
+      return ue(s3, o2);
+    },
+    onError(s3, o2, i, a) {
+      const c4 = Rr(
+        F3(s3.stdOut),
+        F3(s3.stdErr)
+      );
+      if (c4)
+        return a(new at(c4));
+      a(o2);
+    }
+  };
+}
+function ks(t2) {
+  const e = {};
+  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
+}
+function _s(t2) {
+  const e = {};
+  return ge(t2, ([n, r2, s3]) => {
+    Object.hasOwn(e, n) || (e[n] = {
+      name: n,
+      refs: { fetch: "", push: "" }
+    }), s3 && r2 && (e[n].refs[s3.replace(/[^a-z]/g, "")] = r2);
+  }), Object.values(e);
+}
+function ge(t2, e) {
+  ut(t2, (n) => e(n.split(/\s+/)));
+}
+function vs(t2, e, n) {
+  return g2(["remote", "add", ...n, t2, e]);
+}
+function Es(t2) {
+  const e = ["remote"];
+  return t2 && e.push("-v"), {
+    commands: e,
+    format: "utf-8",
+    parser: t2 ? _s : ks
+  };
+}
+function Ss(t2) {
+  const e = [...t2];
+  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g2(e);
+}
+function Rs(t2) {
+  const e = [...t2];
+  return e[0] !== "remote" && e.unshift("remote"), g2(e);
+}
+function Os(t2) {
+  return g2(["remote", "remove", t2]);
+}
+function Cs(t2 = {}, e) {
+  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s3 = re(
+    n.splitter,
+    n.fields,
+    pt(r2)
+  );
+  return dt(r2) || {
+    commands: r2,
+    format: "utf-8",
+    parser: s3
+  };
+}
+function As(t2, e) {
+  return X2(["add", t2, e]);
+}
+function xs(t2) {
+  return X2(["init", ...t2]);
+}
+function X2(t2) {
+  const e = [...t2];
+  return e[0] !== "submodule" && e.unshift("submodule"), g2(e);
+}
+function Ns(t2) {
+  return X2(["update", ...t2]);
+}
+var $s = class {
+  constructor(e, n) {
+    this.all = e, this.latest = n;
+  }
+};
+var Ps = function(t2, e = false) {
+  const n = t2.split(`
+`).map(Ds).filter(Boolean);
+  e || n.sort(function(s3, o2) {
+    const i = s3.split("."), a = o2.split(".");
+    if (i.length === 1 || a.length === 1)
+      return Ms(B3(i[0]), B3(a[0]));
+    for (let c4 = 0, y3 = Math.max(i.length, a.length); c4 < y3; c4++) {
+      const w3 = ye(B3(i[c4]), B3(a[c4]));
+      if (w3)
+        return w3;
+    }
+    return 0;
+  });
+  const r2 = e ? n[0] : [...n].reverse().find((s3) => s3.indexOf(".") >= 0);
+  return new $s(n, r2);
+};
+function Ms(t2, e) {
+  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
+  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
+}
+function ye(t2, e) {
+  return t2 === e ? 0 : t2 > e ? 1 : -1;
+}
+function Ds(t2) {
+  return t2.trim();
+}
+function B3(t2) {
+  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
+}
+function Ls(t2 = []) {
+  const e = t2.some((n) => /^--sort=/.test(n));
+  return {
+    format: "utf-8",
+    commands: ["tag", "-l", ...t2],
+    parser(n) {
+      return Ps(n, e);
+    }
+  };
+}
+function js(t2) {
+  return {
+    format: "utf-8",
+    commands: ["tag", t2],
+    parser() {
+      return { name: t2 };
+    }
+  };
+}
+function Bs(t2, e) {
+  return {
+    format: "utf-8",
+    commands: ["tag", "-a", "-m", e, t2],
+    parser() {
+      return { name: t2 };
+    }
+  };
+}
+function f3(t2, e) {
+  this._plugins = e, this._executor = new Dn(
+    t2.baseDir,
+    new Xr(t2.maxConcurrentProcesses),
+    e
+  ), this._trimmed = t2.trimmed;
+}
+(f3.prototype = Object.create(le.prototype)).constructor = f3;
+f3.prototype.customBinary = function(t2) {
+  return this._plugins.reconfigure("binary", t2), this;
+};
+f3.prototype.env = function(t2, e) {
+  return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
+};
+f3.prototype.stashList = function(t2) {
+  return this._runTask(
+    Cs(
+      ht(arguments) || {},
+      K2(t2) && t2 || []
+    ),
+    u(arguments)
+  );
+};
+f3.prototype.mv = function(t2, e) {
+  return this._runTask(bs(t2, e), u(arguments));
+};
+f3.prototype.checkoutLatestTag = function(t2) {
+  var e = this;
+  return this.pull(function() {
+    e.tags(function(n, r2) {
+      e.checkout(r2.latest, t2);
+    });
+  });
+};
+f3.prototype.pull = function(t2, e, n, r2) {
+  return this._runTask(
+    Ts(
+      d(t2, m),
+      d(e, m),
+      h2(arguments)
+    ),
+    u(arguments)
+  );
+};
+f3.prototype.fetch = function(t2, e) {
+  return this._runTask(
+    gs(
+      d(t2, m),
+      d(e, m),
+      h2(arguments)
+    ),
+    u(arguments)
+  );
+};
+f3.prototype.tags = function(t2, e) {
+  return this._runTask(
+    Ls(h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.rebase = function() {
+  return this._runTask(
+    g2(["rebase", ...h2(arguments)]),
+    u(arguments)
+  );
+};
+f3.prototype.reset = function(t2) {
+  return this._runTask(
+    An(xn(t2), h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.revert = function(t2) {
+  const e = u(arguments);
+  return typeof t2 != "string" ? this._runTask(b3("Commit must be a string"), e) : this._runTask(
+    g2(["revert", ...h2(arguments, 0, true), t2]),
+    e
+  );
+};
+f3.prototype.addTag = function(t2) {
+  const e = typeof t2 == "string" ? js(t2) : b3("Git.addTag requires a tag name");
+  return this._runTask(e, u(arguments));
+};
+f3.prototype.addAnnotatedTag = function(t2, e) {
+  return this._runTask(
+    Bs(t2, e),
+    u(arguments)
+  );
+};
+f3.prototype.deleteLocalBranch = function(t2, e, n) {
+  return this._runTask(
+    cs(t2, typeof e == "boolean" ? e : false),
+    u(arguments)
+  );
+};
+f3.prototype.deleteLocalBranches = function(t2, e, n) {
+  return this._runTask(
+    us(t2, typeof e == "boolean" ? e : false),
+    u(arguments)
+  );
+};
+f3.prototype.branch = function(t2, e) {
+  return this._runTask(
+    is(h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.branchLocal = function(t2) {
+  return this._runTask(as(), u(arguments));
+};
+f3.prototype.raw = function(t2) {
+  const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
+  for (let s3 = 0; s3 < n.length && e; s3++)
+    if (!st(n[s3])) {
+      n.splice(s3, n.length - s3);
+      break;
+    }
+  n.push(...h2(arguments, 0, true));
+  var r2 = u(arguments);
+  return n.length ? this._runTask(g2(n, this._trimmed), r2) : this._runTask(
+    b3("Raw: must supply one or more command to execute"),
+    r2
+  );
+};
+f3.prototype.submoduleAdd = function(t2, e, n) {
+  return this._runTask(As(t2, e), u(arguments));
+};
+f3.prototype.submoduleUpdate = function(t2, e) {
+  return this._runTask(
+    Ns(h2(arguments, true)),
+    u(arguments)
+  );
+};
+f3.prototype.submoduleInit = function(t2, e) {
+  return this._runTask(
+    xs(h2(arguments, true)),
+    u(arguments)
+  );
+};
+f3.prototype.subModule = function(t2, e) {
+  return this._runTask(
+    X2(h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.listRemote = function() {
+  return this._runTask(
+    Ss(h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.addRemote = function(t2, e, n) {
+  return this._runTask(
+    vs(t2, e, h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.removeRemote = function(t2, e) {
+  return this._runTask(Os(t2), u(arguments));
+};
+f3.prototype.getRemotes = function(t2, e) {
+  return this._runTask(Es(t2 === true), u(arguments));
+};
+f3.prototype.remote = function(t2, e) {
+  return this._runTask(
+    Rs(h2(arguments)),
+    u(arguments)
+  );
+};
+f3.prototype.tag = function(t2, e) {
+  const n = h2(arguments);
+  return n[0] !== "tag" && n.unshift("tag"), this._runTask(g2(n), u(arguments));
+};
+f3.prototype.updateServerInfo = function(t2) {
+  return this._runTask(
+    g2(["update-server-info"]),
+    u(arguments)
+  );
+};
+f3.prototype.pushTags = function(t2, e) {
+  const n = Mr(
+    { remote: d(t2, m) },
+    h2(arguments)
+  );
+  return this._runTask(n, u(arguments));
+};
+f3.prototype.rm = function(t2) {
+  return this._runTask(
+    g2(["rm", "-f", ...v2(t2)]),
+    u(arguments)
+  );
+};
+f3.prototype.rmKeepLocal = function(t2) {
+  return this._runTask(
+    g2(["rm", "--cached", ...v2(t2)]),
+    u(arguments)
+  );
+};
+f3.prototype.catFile = function(t2, e) {
+  return this._catFile("utf-8", arguments);
+};
+f3.prototype.binaryCatFile = function() {
+  return this._catFile("buffer", arguments);
+};
+f3.prototype._catFile = function(t2, e) {
+  var n = u(e), r2 = ["cat-file"], s3 = e[0];
+  if (typeof s3 == "string")
+    return this._runTask(
+      b3("Git.catFile: options must be supplied as an array of strings"),
+      n
+    );
+  Array.isArray(s3) && r2.push.apply(r2, s3);
+  const o2 = t2 === "buffer" ? Gt(r2) : g2(r2);
+  return this._runTask(o2, n);
+};
+f3.prototype.diff = function(t2, e) {
+  const n = m(t2) ? b3(
+    "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
+  ) : g2(["diff", ...h2(arguments)]);
+  return this._runTask(n, u(arguments));
+};
+f3.prototype.diffSummary = function() {
+  return this._runTask(
+    fr(h2(arguments, 1)),
+    u(arguments)
+  );
+};
+f3.prototype.applyPatch = function(t2) {
+  const e = G2(t2) ? Yr(v2(t2), h2([].slice.call(arguments, 1))) : b3(
+    "git.applyPatch requires one or more string patches as the first argument"
+  );
+  return this._runTask(e, u(arguments));
+};
+f3.prototype.revparse = function() {
+  const t2 = ["rev-parse", ...h2(arguments, true)];
+  return this._runTask(
+    g2(t2, true),
+    u(arguments)
+  );
+};
+f3.prototype.clean = function(t2, e, n) {
+  const r2 = un(t2), s3 = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
+  return this._runTask(
+    on(s3, o2),
+    u(arguments)
+  );
+};
+f3.prototype.exec = function(t2) {
+  const e = {
+    commands: [],
+    format: "utf-8",
+    parser() {
+      typeof t2 == "function" && t2();
+    }
+  };
+  return this._runTask(e);
+};
+f3.prototype.checkIgnore = function(t2, e) {
+  return this._runTask(
+    fs(v2(d(t2, G2, []))),
+    u(arguments)
+  );
+};
+f3.prototype.checkIsRepo = function(t2, e) {
+  return this._runTask(
+    We(d(t2, m)),
+    u(arguments)
+  );
+};
+function Is(t2) {
+  return t2 ? [{
+    type: "spawn.before",
+    action(r2, s3) {
+      t2.aborted && s3.kill(new A3(void 0, "abort", "Abort already signaled"));
+    }
+  }, {
+    type: "spawn.after",
+    action(r2, s3) {
+      function o2() {
+        s3.kill(new A3(void 0, "abort", "Abort signal received"));
+      }
+      t2.addEventListener("abort", o2), s3.spawned.on("close", () => t2.removeEventListener("abort", o2));
+    }
+  }] : void 0;
+}
+var Us = $3("", "plugin:allowEnvironment");
+function Fs(t2, e = false) {
+  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
+  return {
+    type: "spawn.options",
+    action(r2, s3) {
+      const o2 = { ...r2.env ?? process.env }, i = new Set(
+        Object.keys(s3.env).map((a) => a.toLowerCase().trim())
+      );
+      for (const a of Object.keys(o2)) {
+        const c4 = a.toLowerCase().trim();
+        if (!(!Gs(c4) || n.has(c4))) {
+          if (i.has(c4))
+            throw new A3(
+              void 0,
+              "allowEnvironment",
+              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
+            );
+          Us("removing ambient guarded environment variable %s", a), delete o2[a];
+        }
+      }
+      return {
+        ...r2,
+        env: {
+          ...o2,
+          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
+        }
+      };
+    }
+  };
+}
+function Gs(t2) {
+  const e = t2.toLowerCase().trim();
+  return e.startsWith("git_") || _2(e);
+}
+function zs(t2 = {}) {
+  return {
+    type: "spawn.args",
+    action(e, { env: n }) {
+      for (const r2 of oe(e, n))
+        if (t2[r2.category] !== true)
+          throw new A3(void 0, "unsafe", r2.message);
+      return e;
+    }
+  };
+}
+function qs(t2) {
+  const e = U2(t2, "-c");
+  return {
+    type: "spawn.args",
+    action(n) {
+      return [...e, ...n];
+    }
+  };
+}
+var $t = (0, import_promise_deferred.deferred)().promise;
+function Ws({
+  onClose: t2 = true,
+  onExit: e = 50
+} = {}) {
+  function n() {
+    let s3 = -1;
+    const o2 = {
+      close: (0, import_promise_deferred.deferred)(),
+      closeTimeout: (0, import_promise_deferred.deferred)(),
+      exit: (0, import_promise_deferred.deferred)(),
+      exitTimeout: (0, import_promise_deferred.deferred)()
+    }, i = Promise.race([
+      t2 === false ? $t : o2.closeTimeout.promise,
+      e === false ? $t : o2.exitTimeout.promise
+    ]);
+    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
+      close(a) {
+        s3 = a, o2.close.done();
+      },
+      exit(a) {
+        s3 = a, o2.exit.done();
+      },
+      get exitCode() {
+        return s3;
+      },
+      result: i
+    };
+  }
+  function r2(s3, o2, i) {
+    s3 !== false && (s3 === true ? o2.promise : o2.promise.then(() => wt(s3))).then(i.done);
+  }
+  return {
+    type: "spawn.after",
+    async action(s3, { spawned: o2, close: i }) {
+      const a = n();
+      let c4 = true, y3 = () => {
+        c4 = false;
+      };
+      o2.stdout?.on("data", y3), o2.stderr?.on("data", y3), o2.on("error", y3), o2.on("close", (w3) => a.close(w3)), o2.on("exit", (w3) => a.exit(w3));
+      try {
+        await a.result, c4 && await wt(50), i(a.exitCode);
+      } catch (w3) {
+        i(a.exitCode, w3);
+      }
+    }
+  };
+}
+var we = $3("", "plugin:binary");
+var Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
+var Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
+function Vs(t2) {
+  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
+}
+function Pt(t2, e) {
+  if (t2.length < 1 || t2.length > 2)
+    throw new A3(void 0, "binary", Hs);
+  if (t2.some(Vs))
+    if (e)
+      we("permitted unsafe binary %o", t2);
+    else
+      throw new A3(void 0, "binary", Ks);
+  const [r2, s3] = t2;
+  return {
+    binary: r2,
+    prefix: s3
+  };
+}
+function Xs(t2, e = ["git"], n = false) {
+  let r2 = Pt(v2(e), n);
+  t2.on("binary", (s3) => {
+    r2 = Pt(v2(s3), n), we.info("reconfiguring %o", r2);
+  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s3) => r2.prefix ? [r2.prefix, ...s3] : s3);
+}
+var be = {
+  DISALLOWED_ABBREVIATED: {
+    text: "disallowed abbreviated or ambiguous option",
+    solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
+  },
+  UNKNOWN: {
+    text: "~ unknown ~",
+    solution: void 0
+  }
+};
+function Ys(t2) {
+  if (!t2)
+    return "UNKNOWN";
+  for (const [e, { text: n }] of Object.entries(be))
+    if (t2.startsWith(`fatal: ${n}`))
+      return e;
+  return "UNKNOWN";
+}
+var Qs = class extends O3 {
+  constructor(e = "") {
+    const n = Ys(e);
+    super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
+  }
+};
+function Js(t2) {
+  return !!(t2.exitCode && t2.stdErr.length);
+}
+function Zs(t2) {
+  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
+}
+function to(t2 = false, e = Js, n = Zs) {
+  return (r2, s3) => !t2 && r2 || !e(s3) ? r2 : n(s3);
+}
+function eo(t2, e) {
+  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O3(void 0, e);
+}
+function Mt(t2) {
+  return {
+    type: "task.error",
+    action(e, n) {
+      const r2 = t2(e.error, {
+        stdErr: n.stdErr,
+        stdOut: n.stdOut,
+        exitCode: n.exitCode
+      });
+      return Buffer.isBuffer(r2) ? {
+        error: eo(n.exitCode, r2.toString("utf-8"))
+      } : {
+        error: r2
+      };
+    }
+  };
+}
+var nt = $3("", "plugin:input");
+function no(t2) {
+  return {
+    type: "spawn.after",
+    action(e, { commands: n, input: r2, spawned: { stdin: s3 } }) {
+      if (!s3)
+        return;
+      const o2 = t2?.([...n]) ?? r2;
+      if (!o2)
+        return nt("generated zero length content, not writing to stdin");
+      nt("writing %s bytes to stdin", Le(o2)), s3.on("error", (i) => {
+        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
+      }), s3.end(o2);
+    }
+  };
+}
+var ro = class {
+  constructor() {
+    this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
+  }
+  on(e, n) {
+    this.events.on(e, n);
+  }
+  reconfigure(e, n) {
+    this.events.emit(e, n);
+  }
+  append(e, n) {
+    const r2 = S3(this.plugins, { type: e, action: n });
+    return () => this.plugins.delete(r2);
+  }
+  add(e) {
+    const n = [];
+    return v2(e).forEach(
+      (r2) => {
+        r2 && this.plugins.add(S3(n, r2));
+      }
+    ), () => {
+      n.forEach((r2) => {
+        this.plugins.delete(r2);
+      });
+    };
+  }
+  exec(e, n, r2) {
+    let s3 = n;
+    const o2 = Object.freeze(Object.create(r2));
+    for (const i of this.plugins)
+      i.type === e && (s3 = i.action(s3, o2));
+    return s3;
+  }
+};
+function so(t2) {
+  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
+  return [{
+    type: "spawn.args",
+    action(o2, i) {
+      return n.includes(i.method) ? De(o2, e) : o2;
+    }
+  }, {
+    type: "spawn.after",
+    action(o2, i) {
+      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
+        const c4 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
+        c4 && t2({
+          method: i.method,
+          stage: oo(c4[1]),
+          progress: p(c4[2]),
+          processed: p(c4[3]),
+          total: p(c4[4])
+        });
+      });
+    }
+  }];
+}
+function oo(t2) {
+  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
+}
+function io(t2) {
+  const e = je(t2, ["uid", "gid"]);
+  return {
+    type: "spawn.options",
+    action(n) {
+      return { ...e, ...n };
+    }
+  };
+}
+function ao() {
+  return {
+    type: "spawn.args",
+    action(t2) {
+      const e = [];
+      let n;
+      function r2(s3) {
+        (n = n || []).push(...s3);
+      }
+      for (let s3 = 0; s3 < t2.length; s3++) {
+        const o2 = t2[s3];
+        if (r(o2)) {
+          r2(o(o2));
+          continue;
+        }
+        if (o2 === "--") {
+          r2(
+            t2.slice(s3 + 1).flatMap((i) => r(i) && o(i) || i)
+          );
+          break;
+        }
+        e.push(o2);
+      }
+      return n ? [...e, "--", ...n.map(String)] : e;
+    }
+  };
+}
+function uo({
+  block: t2,
+  stdErr: e = true,
+  stdOut: n = true
+}) {
+  if (t2 > 0)
+    return {
+      type: "spawn.after",
+      action(r2, s3) {
+        let o2;
+        function i() {
+          o2 && clearTimeout(o2), o2 = setTimeout(c4, t2);
+        }
+        function a() {
+          s3.spawned.stdout?.off("data", i), s3.spawned.stderr?.off("data", i), s3.spawned.off("exit", a), s3.spawned.off("close", a), o2 && clearTimeout(o2);
+        }
+        function c4() {
+          a(), s3.kill(new A3(void 0, "timeout", "block timeout reached"));
+        }
+        n && s3.spawned.stdout?.on("data", i), e && s3.spawned.stderr?.on("data", i), s3.spawned.on("exit", a), s3.spawned.on("close", a), i();
+      }
+    };
+}
+var wo = (t2, e) => {
+  const n = new ro(), r2 = Ge(
+    t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
+    e
+  );
+  if (!Lt(r2.baseDir))
+    throw new Ae(
+      r2,
+      "Cannot use simple-git on a directory that does not exist"
+    );
+  return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
+    Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
+  ), new f3(r2, n);
+};
+
+// src/gitops/repository-location.ts
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+var TOKEN_ENV = "ORCHESTRATE_GIT_TOKEN";
+var SCHEME2 = /^[a-z][a-z0-9+.-]*:\/\//i;
+var SCP_LIKE = /^[^/@:\s]+@[^/:\s]+:/;
+function locateRepository(repo, env = process.env) {
+  if (repo.trim() === "") throw new UsageError("`--repo` is empty; give a local path or a Git URL");
+  if (SCP_LIKE.test(repo) && !SCHEME2.test(repo)) return withName({ display: repo, fetchUrl: repo, secrets: [], local: false });
+  if (!SCHEME2.test(repo)) {
+    const path = resolve(repo);
+    if (!existsSync(path)) throw new UsageError(`Repository \`${repo}\` does not exist (looked for ${path}); give a local path or a Git URL`);
+    return withName({ display: path, fetchUrl: path, secrets: [], local: true });
+  }
+  let url2;
+  try {
+    url2 = new URL(repo);
+  } catch (error62) {
+    throw new UsageError(`\`--repo\` is not a valid URL: ${redactUrl(repo)}`, { cause: redactUrl(String(error62)) });
+  }
+  const protocol = url2.protocol.replace(/:$/, "");
+  if (!["https", "http", "file", "ssh", "git"].includes(protocol)) {
+    throw new UsageError(`Repository URLs use https://, ssh://, git:// or file://, got \`${protocol}://\``);
+  }
+  const username = decodeURIComponent(url2.username);
+  const password = decodeURIComponent(url2.password);
+  const secrets = [password, url2.password].filter((secret) => secret !== "");
+  url2.username = "";
+  url2.password = "";
+  const display = url2.href;
+  if (protocol !== "https" && protocol !== "http") return withName({ display, fetchUrl: display, secrets, local: false });
+  const token = env[TOKEN_ENV];
+  const credentials = password !== "" ? `${username}:${password}` : token ? `x-access-token:${token}` : void 0;
+  if (token) secrets.push(token);
+  if (credentials === void 0) return withName({ display, fetchUrl: display, secrets, local: false });
+  const encoded = Buffer.from(credentials).toString("base64");
+  return withName({ display, fetchUrl: display, authHeader: `Authorization: Basic ${encoded}`, secrets: [...secrets, encoded], local: false });
+}
+function sanitize(text, location) {
+  let clean = redactUrl(text);
+  for (const secret of location.secrets) if (secret.length > 0) clean = clean.split(secret).join("***");
+  return clean;
+}
+function withName(location) {
+  const base = location.display.replace(/[/\\]+$/, "").split(/[/\\:]/).pop()?.replace(/\.git$/, "") ?? "repo";
+  const safe = base.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "") || "repo";
+  const digest = createHash2("sha256").update(location.display).digest("hex").slice(0, 12);
+  return { ...location, stableName: `${safe}-${digest}` };
+}
+
+// src/gitops/git-env.ts
+var OWN_VARIABLES = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_INDEX_FILE"];
+var DROPPED = /* @__PURE__ */ new Set(["EDITOR", "VISUAL", "PAGER", "PREFIX", "SSH_ASKPASS"]);
+function gitEnvironment(location, extra = {}) {
+  const env = {};
+  for (const [key, value2] of Object.entries(process.env)) if (!key.toUpperCase().startsWith("GIT_") && !DROPPED.has(key.toUpperCase())) env[key] = value2;
+  env.GIT_TERMINAL_PROMPT = "0";
+  if (location.authHeader) {
+    env.GIT_CONFIG_COUNT = "1";
+    env.GIT_CONFIG_KEY_0 = "http.extraHeader";
+    env.GIT_CONFIG_VALUE_0 = location.authHeader;
+  }
+  return { ...env, ...extra };
+}
+function openGit(baseDir, location, extra = {}, workTree = false) {
+  const unsafe = { allowUnsafeConfigPaths: workTree, allowUnsafeConfigEnvCount: location.authHeader !== void 0 };
+  return wo({ baseDir, allowEnvironment: OWN_VARIABLES, unsafe, maxConcurrentProcesses: 4 }).env(gitEnvironment(location, extra));
+}
+function gitFailure(step, location, error62) {
+  const detail = sanitize(String(error62?.message ?? error62).trim(), location);
+  return new TransientError(`${step} failed for ${sanitize(location.display, location)}: ${detail}`, { cause: new Error(detail) });
+}
+
+// src/gitops/extract-tree.ts
+var run = promisify(execFile);
+async function extractTree(mirror, location, sha, dir) {
+  const target = resolve2(dir);
+  mkdirSync(target, { recursive: true });
+  if (readdirSync(target).length > 0) throw new UsageError(`Workspace ${target} is not empty; each execution checks out into its own new directory`);
+  const index = join2(mirror, `orchestrate-index-${randomUUID()}`);
+  const git = openGit(mirror, location, { GIT_INDEX_FILE: index }, true);
+  try {
+    await git.raw(["read-tree", sha]);
+    await git.raw(["--work-tree", target, "checkout-index", "--all", "--force"]);
+  } catch (error62) {
+    throw gitFailure(`Checking out ${sha}`, location, error62);
+  } finally {
+    rmSync(index, { force: true });
+  }
+  await makeReadOnly(target);
+}
+async function makeReadOnly(dir) {
+  await run("chmod", ["-R", "a-w", "--", dir]);
+}
+
+// src/gitops/read-blobs.ts
+import { spawn } from "node:child_process";
+async function readBlobs(mirror, location, sha, paths) {
+  const wanted = [...new Set(paths)].filter((path) => path !== "" && !/[\n\r]/.test(path));
+  const result = /* @__PURE__ */ new Map();
+  if (wanted.length === 0) return result;
+  const output2 = await runBatch(mirror, location, wanted.map((path) => `${sha}:${path}
+`).join(""));
+  let offset = 0;
+  for (const path of wanted) {
+    const newline = output2.indexOf(10, offset);
+    if (newline === -1) break;
+    const header = output2.subarray(offset, newline).toString("utf8");
+    offset = newline + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!match) continue;
+    const size = Number(match[2]);
+    if (match[1] === "blob") result.set(path, Buffer.from(output2.subarray(offset, offset + size)));
+    offset += size + 1;
+  }
+  return result;
+}
+function runBatch(mirror, location, input2) {
+  return new Promise((resolve11, reject) => {
+    const child = spawn("git", ["--git-dir", mirror, "cat-file", "--batch"], { env: gitEnvironment(location), stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    const errors = [];
+    child.stdout.on("data", (chunk2) => chunks.push(chunk2));
+    child.stderr.on("data", (chunk2) => errors.push(chunk2));
+    child.on("error", (error62) => reject(new TransientError(`Cannot start git: ${error62.message}`, { cause: error62 })));
+    child.on("close", (code2) => {
+      if (code2 === 0) return resolve11(Buffer.concat(chunks));
+      const detail = sanitize(Buffer.concat(errors).toString("utf8").trim(), location);
+      reject(new TransientError(`Reading files from ${location.display} failed (git exit ${code2}): ${detail}`));
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(input2);
+  });
+}
+
+// src/gitops/git-source.ts
+var FULL_SHA = /^[0-9a-f]{40}$/;
+var REMOTE_HEAD = "refs/orchestrate/remote-head";
+var PIN_PREFIX = "refs/orchestrate/pins/";
+var GitSource = class {
+  display;
+  /** Absolute path of the bare mirror. */
+  mirror;
+  location;
+  initialized = false;
+  constructor(options) {
+    this.location = locateRepository(options.repo, options.env);
+    this.display = this.location.display;
+    this.mirror = resolve3(options.workdir, "repos", `${this.location.stableName}.git`);
+  }
+  async fetch(ref) {
+    await this.ensureMirror();
+    const refspecs = ["+HEAD:" + REMOTE_HEAD, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+    try {
+      await this.git().raw(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, ...refspecs]);
+    } catch (error62) {
+      throw gitFailure("git fetch", this.location, error62);
+    }
+    return this.resolve(ref ?? "HEAD");
+  }
+  async resolve(ref) {
+    if (ref === "" || ref.startsWith("-") || /[\s\0]/.test(ref)) throw new UsageError(`\`${ref}\` is not a branch, tag or SHA`);
+    await this.ensureMirror();
+    let sha = this.location.local ? await this.revParse(ref, this.location.fetchUrl) : void 0;
+    sha ??= await this.revParse(ref.replace(/^HEAD(?=$|[~^@])/, REMOTE_HEAD));
+    if ((!sha || !await this.revParse(sha)) && FULL_SHA.test(sha ?? ref)) {
+      const wanted = sha ?? ref;
+      await this.git().raw(["fetch", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, wanted]).catch(() => void 0);
+      sha = await this.revParse(wanted);
+    }
+    if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
+    return sha;
+  }
+  async diff(base, head) {
+    const output2 = await this.run("git diff", ["diff", "--name-status", "--no-renames", "-z", base, head, "--"]);
+    const parts = output2.split("\0");
+    const changed = [];
+    for (let index = 0; index + 1 < parts.length; index += 2) {
+      const code2 = parts[index]?.charAt(0);
+      const path = parts[index + 1] ?? "";
+      changed.push({ path, status: code2 === "A" ? "added" : code2 === "D" ? "deleted" : "modified" });
+    }
+    return changed;
+  }
+  async checkout(sha, dir) {
+    await this.pin(sha);
+    await extractTree(this.mirror, this.location, sha, dir);
+  }
+  async pin(sha) {
+    if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
+    await this.resolve(sha);
+    await this.run("git update-ref", ["update-ref", `${PIN_PREFIX}${sha}`, sha]);
+  }
+  async readFiles(sha, paths) {
+    return readBlobs(this.mirror, this.location, sha, paths);
+  }
+  async listFiles(sha, dir) {
+    const output2 = await this.run("git ls-tree", ["ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, "--", ...dir ? [dir] : []]);
+    return output2.split("\0").filter((path) => path !== "").sort();
+  }
+  async grepFiles(sha, dir, needles) {
+    if (needles.length === 0) return [];
+    const output2 = await this.run("git grep", ["grep", "-l", "-z", "-F", "--full-name", ...needles.flatMap((needle) => ["-e", needle]), sha, "--", ...dir ? [dir] : []]);
+    const prefix = `${sha}:`;
+    return output2.split("\0").filter((entry) => entry !== "").map((entry) => entry.startsWith(prefix) ? entry.slice(prefix.length) : entry).sort();
+  }
+  async commitDate(sha) {
+    const output2 = await this.run("git log", ["log", "-1", "--format=%cI", sha, "--"]);
+    return new Date(output2.trim());
+  }
+  async revParse(name2, repository = this.mirror) {
+    const git = repository === this.mirror ? this.git() : openGit(repository, this.location);
+    const output2 = await git.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${name2}^{commit}`]).catch(() => "");
+    const sha = output2.trim();
+    return FULL_SHA.test(sha) ? sha : void 0;
+  }
+  async ensureMirror() {
+    if (this.initialized) return;
+    if (!existsSync2(join3(this.mirror, "HEAD"))) {
+      mkdirSync2(this.mirror, { recursive: true });
+      try {
+        await this.git().raw(["init", "--bare", "--quiet", this.mirror]);
+      } catch (error62) {
+        throw gitFailure("Creating the mirror", this.location, error62);
+      }
+    }
+    this.initialized = true;
+  }
+  async run(step, args) {
+    await this.ensureMirror();
+    try {
+      return await this.git().raw(args);
+    } catch (error62) {
+      throw gitFailure(step, this.location, error62);
+    }
+  }
+  git() {
+    return openGit(this.mirror, this.location);
+  }
+};
+
+// src/dag/task-graph.ts
+function buildTaskGraph(tasks, options) {
+  const byId = /* @__PURE__ */ new Map();
+  const byName = /* @__PURE__ */ new Map();
+  tasks.forEach((task2, index) => {
+    if (!byId.has(task2.id)) byId.set(task2.id, index);
+    const sameName = byName.get(task2.name);
+    if (sameName) sameName.push(index);
+    else byName.set(task2.name, [index]);
+  });
+  const stageOrder = [...new Set(tasks.map((task2) => task2.stageIndex))].sort((a, b4) => a - b4);
+  const barrierCount = options.parallel ? 0 : Math.max(0, stageOrder.length - 1);
+  const nodeCount = tasks.length + barrierCount;
+  const predecessors = Array.from({ length: nodeCount }, () => []);
+  const successors = Array.from({ length: nodeCount }, () => []);
+  const explicitEdges = [];
+  const problems = [];
+  const link = (from, to2) => {
+    predecessors[to2]?.push(from);
+    successors[from]?.push(to2);
+  };
+  tasks.forEach((task2, index) => {
+    const seen = /* @__PURE__ */ new Set();
+    task2.dependencies.forEach((reference, dependency) => {
+      const target = resolveDependency(reference, byId, byName);
+      if (typeof target !== "number") {
+        problems.push(target.length > 1 ? { kind: "ambiguous", task: index, dependency, reference, candidates: target.map((candidate) => tasks[candidate]?.id ?? "") } : { kind: "unknown", task: index, dependency, reference });
+        return;
+      }
+      if (target === index) return void problems.push({ kind: "self", task: index, dependency, reference });
+      const targetTask = tasks[target];
+      if (!options.parallel && targetTask.stageIndex > task2.stageIndex) {
+        return void problems.push({ kind: "later-stage", task: index, dependency, reference, target });
+      }
+      if (seen.has(target)) return;
+      seen.add(target);
+      explicitEdges.push([target, index, dependency]);
+      if (options.parallel || targetTask.stageIndex === task2.stageIndex) link(target, index);
+    });
+  });
+  if (!options.parallel) {
+    const stagePosition = new Map(stageOrder.map((stageIndex, position) => [stageIndex, position]));
+    tasks.forEach((task2, index) => {
+      const position = stagePosition.get(task2.stageIndex);
+      if (position > 0) link(tasks.length + position - 1, index);
+      if (position < stageOrder.length - 1) link(index, tasks.length + position);
+    });
+  }
+  return { graph: { tasks, nodeCount, predecessors, successors, explicitEdges, parallel: options.parallel }, problems };
+}
+function resolveDependency(reference, byId, byName) {
+  const exact = byId.get(reference);
+  if (exact !== void 0) return exact;
+  const named = byName.get(reference) ?? [];
+  return named.length === 1 ? named[0] : named;
+}
+
+// src/gitops/pipeline-diff.ts
+var TASK_FIELDS = ["type", "command", "script", "url", "image", "application", "manifest", "retry", "timeout", "resources"];
+function diffPipelines(file2, before, after, now) {
+  const a = sideOf2(before?.value);
+  const b4 = sideOf2(after?.value);
+  const nameOf2 = (blob) => isRecord(blob?.value) && typeof blob.value.name === "string" ? blob.value.name : void 0;
+  const typeOf = (task2) => typeof task2?.type === "string" ? task2.type : void 0;
+  const tasksChanged = [];
+  for (const [task2, next] of b4.tasks) {
+    const previous = a.tasks.get(task2);
+    if (!previous) continue;
+    const changes = TASK_FIELDS.flatMap((field) => {
+      const was = show(previous[field]);
+      const now2 = show(next[field]);
+      return was === now2 ? [] : [{ field, ...was !== void 0 ? { before: was } : {}, ...now2 !== void 0 ? { after: now2 } : {} }];
+    });
+    if (changes.length > 0) tasksChanged.push({ task: task2, changes });
+  }
+  const schedule2 = diffSchedules(a.schedule, b4.schedule, now);
+  return {
+    file: file2,
+    name: nameOf2(after) ?? nameOf2(before),
+    status: !before ? "added" : !after ? "removed" : "changed",
+    tasksAdded: [...b4.tasks].filter(([task2]) => !a.tasks.has(task2)).map(([task2, raw]) => ({ task: task2, type: typeOf(raw) })),
+    tasksRemoved: [...a.tasks].filter(([task2]) => !b4.tasks.has(task2)).map(([task2, raw]) => ({ task: task2, type: typeOf(raw) })),
+    tasksChanged,
+    edgesAdded: [...b4.edges].filter((edge) => !a.edges.has(edge)),
+    edgesRemoved: [...a.edges].filter((edge) => !b4.edges.has(edge)),
+    ...schedule2 ? { schedule: schedule2 } : {}
+  };
+}
+function sideOf2(value2) {
+  const entries = collectTasks(value2);
+  const tasks = new Map(entries.map((entry) => [`${entry.stage}.${entry.name}`, entry.raw]));
+  const graphTasks = entries.map((entry) => ({
+    id: `${entry.stage}.${entry.name}`,
+    stage: entry.stage,
+    name: entry.name,
+    stageIndex: entry.stageIndex,
+    dependencies: Array.isArray(entry.raw.dependencies) ? entry.raw.dependencies.filter((item) => typeof item === "string") : []
+  }));
+  const { graph } = buildTaskGraph(graphTasks, { parallel: true });
+  const edges = new Set(graph.explicitEdges.map(([from, to2]) => `${graphTasks[from]?.id} \u2192 ${graphTasks[to2]?.id}`));
+  return { tasks, edges, schedule: isRecord(value2) ? value2.schedule : void 0 };
+}
+function show(value2) {
+  if (value2 === void 0) return void 0;
+  return typeof value2 === "string" ? value2 : JSON.stringify(value2);
+}
+
+// src/gitops/validate-at-commit.ts
+import { mkdirSync as mkdirSync3, mkdtempSync, rmSync as rmSync2, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname2, join as join5 } from "node:path";
+
 // src/validate/validate-files.ts
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/spec/pipeline-files.ts
-import { readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { join as join4, resolve as resolve4 } from "node:path";
 var PIPELINE_EXTENSION = /\.ya?ml$/i;
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set(["node_modules", ".git"]);
 function listPipelineFiles(paths) {
   const files = /* @__PURE__ */ new Set();
   const missing = [];
   const walk = (directory) => {
-    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b4) => a.name.localeCompare(b4.name))) {
-      const full = join(directory, entry.name);
+    for (const entry of readdirSync2(directory, { withFileTypes: true }).sort((a, b4) => a.name.localeCompare(b4.name))) {
+      const full = join4(directory, entry.name);
       if (entry.isDirectory() && !SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
       else if (entry.isFile() && PIPELINE_EXTENSION.test(entry.name)) files.add(full);
     }
   };
   for (const path of paths) {
-    const absolute = resolve(path);
-    const stat = statSync(absolute, { throwIfNoEntry: false });
+    const absolute = resolve4(path);
+    const stat = statSync2(absolute, { throwIfNoEntry: false });
     if (!stat) missing.push(path);
     else if (stat.isDirectory()) walk(absolute);
     else files.add(absolute);
@@ -8512,15 +14210,15 @@ function listPipelineFiles(paths) {
 }
 
 // src/spec/repository-root.ts
-import { existsSync, statSync as statSync2 } from "node:fs";
-import { dirname, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
+import { dirname, resolve as resolve5 } from "node:path";
 function findRepositoryRoot(path, fallback = process.cwd()) {
-  let directory = resolve2(path);
-  if (existsSync(directory) && !statSync2(directory).isDirectory()) directory = dirname(directory);
+  let directory = resolve5(path);
+  if (existsSync3(directory) && !statSync3(directory).isDirectory()) directory = dirname(directory);
   for (; ; ) {
-    if (existsSync(resolve2(directory, ".git"))) return directory;
+    if (existsSync3(resolve5(directory, ".git"))) return directory;
     const parent = dirname(directory);
-    if (parent === directory) return resolve2(fallback);
+    if (parent === directory) return resolve5(fallback);
     directory = parent;
   }
 }
@@ -8545,8 +14243,8 @@ function sortFindings(findings) {
 import { relative as relative2, sep as sep2 } from "node:path";
 
 // src/spec/load-source.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync, statSync as statSync3 } from "node:fs";
+var import_yaml = __toESM(require_dist3(), 1);
+import { readFileSync, statSync as statSync4 } from "node:fs";
 
 // src/spec/nesting-depth.ts
 var BLOCK_SCALAR_HEADER = /[:-]\s+[|>][-+0-9]*\s*(#.*)?\r?\n?$/;
@@ -8621,7 +14319,7 @@ var DEFAULT_LOAD_LIMITS = { maxFileBytes: 10 * 1024 * 1024, maxAliasCount: 1e3, 
 function loadPipelineSource(file2, limits = DEFAULT_LOAD_LIMITS) {
   let bytes;
   try {
-    const size = statSync3(file2).size;
+    const size = statSync4(file2).size;
     if (size > limits.maxFileBytes) {
       return { problems: [{ code: "file-too-large", offset: 0, message: `File is ${size} bytes, over the limit of ${limits.maxFileBytes} bytes; split the pipeline or raise \`--max-file-size\`` }] };
     }
@@ -8727,7 +14425,7 @@ function cleanYamlMessage(message) {
 }
 
 // src/spec/locate.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist3(), 1);
 function locatePath(doc, path, options = {}) {
   let node2 = doc.contents;
   let keyNode;
@@ -8769,91 +14467,6 @@ function toSpan(lineCounter, text, located) {
   const stop = lineCounter.linePos(end);
   return { line: start.line, column: start.col, endLine: stop.line, endColumn: stop.col };
 }
-
-// src/spec/task-entries.ts
-function isRecord(value2) {
-  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
-}
-function stagesOf(value2) {
-  if (!isRecord(value2) || !Array.isArray(value2.stages)) return [];
-  const stages = [];
-  value2.stages.forEach((stage2, index) => {
-    if (isRecord(stage2)) stages.push({ stage: stage2, index });
-  });
-  return stages;
-}
-function collectTasks(value2) {
-  const entries = [];
-  for (const { stage: stage2, index: stageIndex } of stagesOf(value2)) {
-    if (!Array.isArray(stage2.tasks)) continue;
-    const stageName = typeof stage2.name === "string" ? stage2.name : `#${stageIndex + 1}`;
-    stage2.tasks.forEach((task2, taskIndex) => {
-      if (!isRecord(task2) || typeof task2.name !== "string") return;
-      entries.push({
-        stage: stageName,
-        stageIndex,
-        taskIndex,
-        name: task2.name,
-        type: typeof task2.type === "string" ? task2.type : void 0,
-        raw: task2,
-        path: ["stages", stageIndex, "tasks", taskIndex]
-      });
-    });
-  }
-  return entries;
-}
-function stringList(value2) {
-  if (!Array.isArray(value2)) return [];
-  const list = [];
-  value2.forEach((item, index) => {
-    if (typeof item === "string") list.push({ value: item, index });
-  });
-  return list;
-}
-
-// src/validate/rules.ts
-var RULES = {
-  "structure/file-unreadable": { group: "structure", severity: "error", summary: "The pipeline file cannot be read.", help: "Check the path and its permissions." },
-  "structure/file-too-large": { group: "structure", severity: "error", summary: "The file is larger than the configured limit (10 MiB by default).", help: "Split the pipeline, or raise the limit with `--max-file-size`." },
-  "structure/invalid-utf8": { group: "structure", severity: "error", summary: "The file is not valid UTF-8.", help: "Save the file as UTF-8." },
-  "structure/yaml-syntax": { group: "structure", severity: "error", summary: "The file is not valid YAML.", help: "Fix the syntax at the position shown; indentation and unclosed quotes or brackets are the usual causes." },
-  "structure/duplicate-key": { group: "structure", severity: "error", summary: "A mapping has the same key twice, so one value would silently win.", help: "Remove or rename one of the keys." },
-  "structure/alias-limit": { group: "structure", severity: "error", summary: 'YAML aliases expand past the limit (a "YAML bomb").', help: "Write the values out, or use fewer nested aliases." },
-  "structure/nesting-depth": { group: "structure", severity: "error", summary: "The document nests deeper than the limit, which no pipeline needs.", help: "Flatten the structure." },
-  "structure/not-a-pipeline": { group: "structure", severity: "error", summary: "The document is not a mapping with the pipeline fields.", help: "Start from `orchestrate pipeline create`, or see the format in the README." },
-  "structure/required-field": { group: "structure", severity: "error", summary: "A required field is missing.", help: "Add the field; each task type lists the fields it requires." },
-  "structure/invalid-type": { group: "structure", severity: "error", summary: "A value has the wrong type (for example a list where a mapping is expected).", help: "Use the type the message names." },
-  "structure/invalid-value": { group: "structure", severity: "error", summary: "A value is outside what the field accepts (an unknown enum value, a bad duration or quantity, a number out of range).", help: "Use one of the values the message names." },
-  "structure/unknown-key": { group: "structure", severity: "warning", summary: "A key the format does not define; it would be ignored (an error under `--strict`).", help: "Fix the spelling (a suggestion is given when one is close) or remove the key." },
-  "structure/unknown-task-type": { group: "structure", severity: "error", summary: "A task `type` that is not one of the known types.", help: "Use shell, python_script, node_script, sql_script, http, noop, docker, kubernetes_job, kubernetes_manifest or spark_job." },
-  "structure/duplicate-name": { group: "structure", severity: "error", summary: "Two stages, or two tasks in one stage, share a name.", help: "Give each stage and each task of a stage its own name." },
-  "structure/missing-file": { group: "structure", severity: "error", summary: "A referenced file (script, application, manifest, SQL file, template) does not exist.", help: "Paths are relative to the repository root; fix the path or add the file." },
-  "structure/path-escape": { group: "structure", severity: "error", summary: "A referenced path points outside the repository root.", help: "Keep scripts and templates inside the repository so every execution can be reproduced from its commit." },
-  "structure/invalid-cron": { group: "structure", severity: "error", summary: "The schedule's cron expression is invalid.", help: "Use five fields (minute hour day month weekday) or six with seconds, such as `0 2 * * *`." },
-  "structure/unknown-timezone": { group: "structure", severity: "error", summary: "The schedule's time zone is not a known IANA zone.", help: "Use an IANA name such as `America/New_York` or `UTC`." },
-  "structure/unknown-resource-stage": { group: "structure", severity: "warning", summary: "A key under `resources` names no stage, so it applies to nothing.", help: "Use `default` or the name of a stage." },
-  "structure/hook-config": { group: "structure", severity: "error", summary: "A hook lacks what its type needs (`sql` a script, `shell` a command, `notify`/`webhook` a URL).", help: "Add the field the message names." },
-  "structure/unsupported-hook": { group: "structure", severity: "warning", summary: "A hook type the format accepts but this version does not run (`email`, `pagerduty`, `reject`, `promote`); the run records it as unsupported.", help: "Deliver it with a `webhook`, `slack` or `shell` hook, or accept that it only shows up as unsupported in the execution." },
-  "structure/template-expression": { group: "structure", severity: "error", summary: "A template holds an expression; templates are never evaluated, only plain names are substituted.", help: "Use a plain name such as `{{ ds }}`, `{{ MY_VAR }}`, `{{ env.NAME }}` or `{{ secrets.NAME }}`, and compute values in the task." },
-  "structure/undefined-template-name": { group: "structure", severity: "error", summary: "A template names a variable the pipeline does not define.", help: "Define it under `variables`, or use `{{ env.NAME }}` or `{{ secrets.NAME }}` for values supplied at run time." },
-  "structure/variable-cycle": { group: "structure", severity: "error", summary: "Variables refer to each other in a loop, so none can be resolved.", help: "Break the loop by giving one of the variables a literal value." },
-  "structure/remote-artifact-store": { group: "structure", severity: "warning", summary: "An artifact names a remote store (`s3://`, `gs://`, `az://`, `https://`, \u2026), which this version cannot reach: an `upload_to` there is not uploaded (the artifact stays in the local store, and the run says so) and an input from there fails its task.", help: "Use a local directory or a `file://` URL for `upload_to`; take inputs from an earlier task, or from another execution with `{ path, execution }`." },
-  "graph/unknown-dependency": { group: "graph", severity: "error", summary: "A dependency names no task of the pipeline, or a task name shared by several stages.", help: "Use `stage.task`, or a task name that is unique in the pipeline." },
-  "graph/self-dependency": { group: "graph", severity: "error", summary: "A task depends on itself.", help: "Remove the dependency." },
-  "graph/cycle": { group: "graph", severity: "error", summary: "Dependencies form a cycle, so none of the tasks in it could ever start.", help: "Remove one of the dependencies named in the cycle." },
-  "graph/later-stage-dependency": { group: "graph", severity: "error", summary: "Without `config.parallel: true` stages run in order, so a task cannot depend on a task of a later stage.", help: "Move one of the tasks, or set `config.parallel: true` so only dependencies order tasks." },
-  "strict/credential": { group: "strict", severity: "error", summary: "A credential is written into the pipeline (a password in a URL, a cloud key, a private key, a token).", help: "Use `{{ secrets.NAME }}` or `{{ env.NAME }}`; rotate the exposed credential." },
-  "strict/missing-timeout": { group: "strict", severity: "error", summary: "A task has no `timeout`, so a hung call can block the pipeline forever.", help: "Add `timeout:` to the task, such as `timeout: 30m`." },
-  "strict/schedule-timezone": { group: "strict", severity: "error", summary: "A schedule has no explicit `timezone` and silently runs in UTC.", help: "Add `timezone:` with an IANA name, even `UTC`." },
-  "strict/memory-limit": { group: "strict", severity: "error", summary: "A container task requests memory but sets no memory limit.", help: "Add `resources.limits.memory`, usually 10-20 % over the request." },
-  "strict/artifact-partition": { group: "strict", severity: "error", summary: "An output artifact path has neither `{{ execution_id }}` nor a date partition, so runs overwrite each other.", help: "Put `{{ execution_id }}`, `{{ ds }}` or `{{ ds_nodash }}` in the path." },
-  "strict/shell-substitution": { group: "strict", severity: "error", summary: "An env value holds `$(\u2026)` or backticks, which are passed on literally and never executed.", help: "Compute the value in the task, or use a template such as `{{ ds_nodash }}`." },
-  "connections/unreachable": { group: "connections", severity: "error", summary: "A connection string or URL could not be reached (`--check-connections`).", help: "Check the host, port and network; the message says what failed." },
-  "connections/skipped": { group: "connections", severity: "note", summary: "A connection was not checked because it needs values known only at run time.", help: "Nothing to fix; supply the values to check it, or check it in a run." },
-  "resources/exceeds-capacity": { group: "resources", severity: "error", summary: "A task requests more CPU, memory or GPUs than the target executor can ever offer (`--check-resources`).", help: "Lower the request, or run it on an executor with more capacity." },
-  "resources/missing-binary": { group: "resources", severity: "error", summary: "A task needs a program that is not on this machine's PATH (`--check-resources`).", help: "Install the program, or run the task with an executor that has it." }
-};
-var RULE_IDS = Object.keys(RULES);
 
 // src/validate/context.ts
 var ValidationContext = class {
@@ -9009,7 +14622,7 @@ __export(external_exports, {
   decode: () => decode2,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
-  describe: () => describe2,
+  describe: () => describe3,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -9415,7 +15028,7 @@ __export(core_exports2, {
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
   decode: () => decode,
   decodeAsync: () => decodeAsync,
-  describe: () => describe,
+  describe: () => describe2,
   encode: () => encode,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
@@ -10916,10 +16529,10 @@ var creditCard = /^\d(?:[ -]?\d){11,18}$/;
 var currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
 var iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
 var dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
-function anchor(source) {
+function anchor2(source) {
   return new RegExp(`^${source}$`);
 }
-var date = /* @__PURE__ */ anchor(dateSource);
+var date = /* @__PURE__ */ anchor2(dateSource);
 function timeSource(args) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
   const regex = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
@@ -24405,7 +30018,7 @@ function _check(fn2, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function describe2(description) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
@@ -25959,7 +31572,7 @@ __export(schemas_exports2, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  describe: () => describe2,
+  describe: () => describe3,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -27551,7 +33164,7 @@ function refine(fn2, _params = {}) {
 function superRefine(fn2, params) {
   return _superRefine(fn2, params);
 }
-var describe2 = describe;
+var describe3 = describe2;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
@@ -27653,7 +33266,7 @@ function duration2(params) {
 }
 
 // ../../work/main/node_modules/zod/v4/classic/from-json-schema.js
-var z = {
+var z3 = {
   ...schemas_exports2,
   ...checks_exports2,
   iso: iso_exports
@@ -27767,7 +33380,7 @@ function resolveRef(ref, ctx) {
   throw new Error(`Reference not found: ${ref}`);
 }
 function checkObjectGuards(objectSchema, guards) {
-  const guard = z.transform((value2) => value2).check((payload) => {
+  const guard = z3.transform((value2) => value2).check((payload) => {
     const value2 = payload.value;
     if (typeof value2 !== "object" || value2 === null || Array.isArray(value2))
       return;
@@ -27892,11 +33505,11 @@ function containsRef(value2) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural(n) {
+function plural2(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
-  const guard = z.transform((value2) => value2).check((payload) => {
+  const guard = z3.transform((value2) => value2).check((payload) => {
     const items = payload.value;
     if (!Array.isArray(items))
       return;
@@ -27931,7 +33544,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (matches < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
           input: items,
           continue: true
         });
@@ -27939,7 +33552,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (guards.maxContains !== void 0 && matches > guards.maxContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
+          message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
           input: items,
           continue: true
         });
@@ -27953,7 +33566,7 @@ function getTupleRest(restSchema, ctx) {
     return void 0;
   }
   if (restSchema === void 0 || restSchema === true) {
-    return z.any();
+    return z3.any();
   }
   return convertSchema(restSchema, ctx);
 }
@@ -27961,7 +33574,7 @@ var fullTime = /^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2
 function convertBaseSchema(schema, ctx) {
   if (schema.not !== void 0) {
     if (typeof schema.not === "object" && Object.keys(schema.not).length === 0) {
-      return z.never();
+      return z3.never();
     }
     throw new Error("not is not supported in Zod (except { not: {} } for never)");
   }
@@ -27983,7 +33596,7 @@ function convertBaseSchema(schema, ctx) {
       return ctx.refs.get(refPath);
     }
     if (ctx.processing.has(refPath)) {
-      return z.lazy(() => {
+      return z3.lazy(() => {
         if (!ctx.refs.has(refPath)) {
           throw new Error(`Circular reference not resolved: ${refPath}`);
         }
@@ -28000,25 +33613,25 @@ function convertBaseSchema(schema, ctx) {
   if (schema.enum !== void 0) {
     const enumValues = schema.enum;
     if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues.length === 1 && enumValues[0] === null) {
-      return z.null();
+      return z3.null();
     }
     if (enumValues.length === 0) {
-      return z.never();
+      return z3.never();
     }
     if (enumValues.length === 1) {
-      return z.literal(enumValues[0]);
+      return z3.literal(enumValues[0]);
     }
     if (enumValues.every((v3) => typeof v3 === "string")) {
-      return z.enum(enumValues);
+      return z3.enum(enumValues);
     }
-    const literalSchemas = enumValues.map((v3) => z.literal(v3));
+    const literalSchemas = enumValues.map((v3) => z3.literal(v3));
     if (literalSchemas.length < 2) {
       return literalSchemas[0];
     }
-    return z.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
+    return z3.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
   }
   if (schema.const !== void 0) {
-    return z.literal(schema.const);
+    return z3.literal(schema.const);
   }
   const type = schema.type;
   if (Array.isArray(type)) {
@@ -28027,74 +33640,74 @@ function convertBaseSchema(schema, ctx) {
       return convertBaseSchema(typeSchema, ctx);
     });
     if (typeSchemas.length === 0) {
-      return z.never();
+      return z3.never();
     }
     if (typeSchemas.length === 1) {
       return typeSchemas[0];
     }
-    return z.union(typeSchemas);
+    return z3.union(typeSchemas);
   }
   if (!type) {
-    return z.any();
+    return z3.any();
   }
   let zodSchema;
   switch (type) {
     case "string": {
-      let stringSchema = z.string();
+      let stringSchema = z3.string();
       if (schema.format) {
         const format = schema.format;
         if (format === "email") {
-          stringSchema = stringSchema.check(z.email());
+          stringSchema = stringSchema.check(z3.email());
         } else if (format === "uri" || format === "uri-reference") {
-          stringSchema = stringSchema.check(z.url());
+          stringSchema = stringSchema.check(z3.url());
         } else if (format === "uuid" || format === "guid") {
-          stringSchema = stringSchema.check(z.uuid());
+          stringSchema = stringSchema.check(z3.uuid());
         } else if (format === "date-time") {
-          stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
+          stringSchema = stringSchema.check(z3.iso.datetime({ offset: true }));
         } else if (format === "date") {
-          stringSchema = stringSchema.check(z.iso.date());
+          stringSchema = stringSchema.check(z3.iso.date());
         } else if (format === "time") {
-          stringSchema = stringSchema.check(z.regex(fullTime));
+          stringSchema = stringSchema.check(z3.regex(fullTime));
         } else if (format === "duration") {
-          stringSchema = stringSchema.check(z.iso.duration());
+          stringSchema = stringSchema.check(z3.iso.duration());
         } else if (format === "hostname") {
-          stringSchema = stringSchema.check(z.hostname());
+          stringSchema = stringSchema.check(z3.hostname());
         } else if (format === "ipv4") {
-          stringSchema = stringSchema.check(z.ipv4());
+          stringSchema = stringSchema.check(z3.ipv4());
         } else if (format === "ipv6") {
-          stringSchema = stringSchema.check(z.ipv6());
+          stringSchema = stringSchema.check(z3.ipv6());
         } else if (format === "mac") {
-          stringSchema = stringSchema.check(z.mac());
+          stringSchema = stringSchema.check(z3.mac());
         } else if (format === "cidr") {
-          stringSchema = stringSchema.check(z.cidrv4());
+          stringSchema = stringSchema.check(z3.cidrv4());
         } else if (format === "cidr-v6") {
-          stringSchema = stringSchema.check(z.cidrv6());
+          stringSchema = stringSchema.check(z3.cidrv6());
         } else if (format === "base64") {
-          stringSchema = stringSchema.check(z.base64());
+          stringSchema = stringSchema.check(z3.base64());
         } else if (format === "base64url") {
-          stringSchema = stringSchema.check(z.base64url());
+          stringSchema = stringSchema.check(z3.base64url());
         } else if (format === "e164") {
-          stringSchema = stringSchema.check(z.e164());
+          stringSchema = stringSchema.check(z3.e164());
         } else if (format === "credit_card") {
-          stringSchema = stringSchema.check(z.creditCard());
+          stringSchema = stringSchema.check(z3.creditCard());
         } else if (format === "iban") {
-          stringSchema = stringSchema.check(z.iban());
+          stringSchema = stringSchema.check(z3.iban());
         } else if (format === "jwt") {
-          stringSchema = stringSchema.check(z.jwt());
+          stringSchema = stringSchema.check(z3.jwt());
         } else if (format === "emoji") {
-          stringSchema = stringSchema.check(z.emoji());
+          stringSchema = stringSchema.check(z3.emoji());
         } else if (format === "nanoid") {
-          stringSchema = stringSchema.check(z.nanoid());
+          stringSchema = stringSchema.check(z3.nanoid());
         } else if (format === "cuid") {
-          stringSchema = stringSchema.check(z.cuid());
+          stringSchema = stringSchema.check(z3.cuid());
         } else if (format === "cuid2") {
-          stringSchema = stringSchema.check(z.cuid2());
+          stringSchema = stringSchema.check(z3.cuid2());
         } else if (format === "ulid") {
-          stringSchema = stringSchema.check(z.ulid());
+          stringSchema = stringSchema.check(z3.ulid());
         } else if (format === "xid") {
-          stringSchema = stringSchema.check(z.xid());
+          stringSchema = stringSchema.check(z3.xid());
         } else if (format === "ksuid") {
-          stringSchema = stringSchema.check(z.ksuid());
+          stringSchema = stringSchema.check(z3.ksuid());
         }
       }
       if (typeof schema.minLength === "number") {
@@ -28111,7 +33724,7 @@ function convertBaseSchema(schema, ctx) {
     }
     case "number":
     case "integer": {
-      let numberSchema = type === "integer" ? z.number().int() : z.number();
+      let numberSchema = type === "integer" ? z3.number().int() : z3.number();
       if (typeof schema.minimum === "number" && schema.exclusiveMinimum !== true) {
         numberSchema = numberSchema.min(schema.minimum);
       }
@@ -28135,11 +33748,11 @@ function convertBaseSchema(schema, ctx) {
       break;
     }
     case "boolean": {
-      zodSchema = z.boolean();
+      zodSchema = z3.boolean();
       break;
     }
     case "null": {
-      zodSchema = z.null();
+      zodSchema = z3.null();
       break;
     }
     case "object": {
@@ -28157,22 +33770,22 @@ function convertBaseSchema(schema, ctx) {
         const looseRecords = [];
         for (const pattern of patternKeys) {
           const patternValue = convertSchema(patternProps[pattern], ctx);
-          const keySchema = z.string().regex(new RegExp(pattern));
-          looseRecords.push(z.looseRecord(keySchema, patternValue));
+          const keySchema = z3.string().regex(new RegExp(pattern));
+          looseRecords.push(z3.looseRecord(keySchema, patternValue));
         }
         const schemasToIntersect = [];
         if (Object.keys(shape).length > 0) {
-          schemasToIntersect.push(z.object(shape).passthrough());
+          schemasToIntersect.push(z3.object(shape).passthrough());
         }
         schemasToIntersect.push(...looseRecords);
         if (schemasToIntersect.length === 0) {
-          zodSchema = z.object({}).passthrough();
+          zodSchema = z3.object({}).passthrough();
         } else if (schemasToIntersect.length === 1) {
           zodSchema = schemasToIntersect[0];
         } else {
-          let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
+          let result = z3.intersection(schemasToIntersect[0], schemasToIntersect[1]);
           for (let i = 2; i < schemasToIntersect.length; i++) {
-            result = z.intersection(result, schemasToIntersect[i]);
+            result = z3.intersection(result, schemasToIntersect[i]);
           }
           zodSchema = result;
         }
@@ -28202,7 +33815,7 @@ function convertBaseSchema(schema, ctx) {
           });
         }
       } else {
-        const objectSchema = z.object(shape);
+        const objectSchema = z3.object(shape);
         if (schema.additionalProperties === false) {
           zodSchema = objectSchema.strict();
         } else if (additionalSchema) {
@@ -28232,30 +33845,30 @@ function convertBaseSchema(schema, ctx) {
         const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
-        const tupleSchema = z.tuple(positionalItems);
+        const tupleSchema = z3.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z.minLength(schema.minItems));
+          zodSchema = zodSchema.check(z3.minLength(schema.minItems));
         }
         if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
+          zodSchema = zodSchema.check(z3.maxLength(schema.maxItems));
         }
       } else if (Array.isArray(items)) {
         const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
         const tupleItems = items.map((item) => convertSchema(item, ctx));
         const positionalItems = applyMinItems(tupleItems, minItems);
         const rest = getTupleRest(schema.additionalItems, ctx);
-        const tupleSchema = z.tuple(positionalItems);
+        const tupleSchema = z3.tuple(positionalItems);
         zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
         if (typeof schema.minItems === "number") {
-          zodSchema = zodSchema.check(z.minLength(schema.minItems));
+          zodSchema = zodSchema.check(z3.minLength(schema.minItems));
         }
         if (typeof schema.maxItems === "number") {
-          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
+          zodSchema = zodSchema.check(z3.maxLength(schema.maxItems));
         }
       } else if (items !== void 0) {
         const element = convertSchema(items, ctx);
-        let arraySchema = z.array(element);
+        let arraySchema = z3.array(element);
         if (typeof schema.minItems === "number") {
           arraySchema = arraySchema.min(schema.minItems);
         }
@@ -28264,7 +33877,7 @@ function convertBaseSchema(schema, ctx) {
         }
         zodSchema = arraySchema;
       } else {
-        zodSchema = z.array(z.any());
+        zodSchema = z3.array(z3.any());
       }
       if (schema.uniqueItems === true || schema.contains !== void 0) {
         zodSchema = checkArrayGuards(zodSchema, {
@@ -28283,37 +33896,37 @@ function convertBaseSchema(schema, ctx) {
 }
 function convertSchema(schema, ctx) {
   if (typeof schema === "boolean") {
-    return schema ? z.any() : z.never();
+    return schema ? z3.any() : z3.never();
   }
   let baseSchema = convertBaseSchema(schema, ctx);
   const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
     const options = schema.anyOf.map((s3) => convertSchema(s3, ctx));
-    const anyOfUnion = z.union(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
+    const anyOfUnion = z3.union(options);
+    baseSchema = hasExplicitType ? z3.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
     const options = schema.oneOf.map((s3) => convertSchema(s3, ctx));
-    const oneOfUnion = z.xor(options);
-    baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
+    const oneOfUnion = z3.xor(options);
+    baseSchema = hasExplicitType ? z3.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
   if (schema.allOf && Array.isArray(schema.allOf)) {
     if (schema.allOf.length === 0) {
-      baseSchema = hasExplicitType ? baseSchema : z.any();
+      baseSchema = hasExplicitType ? baseSchema : z3.any();
     } else {
       let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
       for (let i = startIdx; i < schema.allOf.length; i++) {
-        result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
+        result = z3.intersection(result, convertSchema(schema.allOf[i], ctx));
       }
       baseSchema = result;
     }
   }
   if (schema.nullable === true && ctx.version === "openapi-3.0") {
-    baseSchema = z.nullable(baseSchema);
+    baseSchema = z3.nullable(baseSchema);
   }
   if (schema.readOnly === true) {
-    baseSchema = z.readonly(baseSchema);
+    baseSchema = z3.readonly(baseSchema);
   }
   if (schema.default !== void 0) {
     baseSchema = baseSchema.default(schema.default);
@@ -28364,7 +33977,7 @@ function convertSchema(schema, ctx) {
 }
 function fromJSONSchema(schema, params) {
   if (typeof schema === "boolean") {
-    return schema ? z.any() : z.never();
+    return schema ? z3.any() : z3.never();
   }
   let normalized;
   try {
@@ -28607,107 +34220,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/spec/quantities.ts
-var DURATION_UNITS = { ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-var DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
-var DURATION_PATTERN = "^(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d|w))+)$";
-var CPU_PATTERN = "^(auto([*]\\d+(\\.\\d+)?|[+]\\d+(\\.\\d+)?m?)?|\\d+(\\.\\d+)?m?)$";
-var MEMORY_PATTERN = "^(auto([*]\\d+(\\.\\d+)?|[+]\\d+(\\.\\d+)?([KMGTPE]i?)?)?|\\d+(\\.\\d+)?([KMGTPE]i?|k)?)$";
-function parseDuration(input2) {
-  if (typeof input2 === "number") {
-    return Number.isFinite(input2) && input2 >= 0 ? { ok: true, value: input2 } : { ok: false, message: `Expected a non-negative duration, got \`${input2}\`` };
-  }
-  if (typeof input2 !== "string") return { ok: false, message: `Expected a duration such as \`30s\`, \`10m\` or \`1h30m\`, got ${describe3(input2)}` };
-  const text = input2.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return { ok: true, value: Number(text) };
-  let seconds = 0;
-  let index = 0;
-  DURATION_PART.lastIndex = 0;
-  while (index < text.length) {
-    DURATION_PART.lastIndex = index;
-    const match = DURATION_PART.exec(text);
-    if (!match) break;
-    seconds += Number(match[1]) * DURATION_UNITS[match[2]];
-    index = DURATION_PART.lastIndex;
-  }
-  if (index === 0 || index !== text.length) {
-    return { ok: false, message: `Invalid duration \`${input2}\`: use a number with a unit (ms, s, m, h, d, w) such as \`30s\`, \`10m\`, \`1h30m\`, or plain seconds` };
-  }
-  return { ok: true, value: seconds };
-}
-function parseCpu(input2) {
-  return parseQuantity(input2, "CPU", parseCores, "`2`, `0.5`, `500m`, `auto` or `auto*1.2`");
-}
-function parseMemory(input2) {
-  return parseQuantity(input2, "memory", parseBytes, "`4Gi`, `8192Mi`, `512M`, `auto` or `auto+2Gi`");
-}
-function parseQuantity(input2, what, parseFixed, examples) {
-  const text = typeof input2 === "number" ? String(input2) : typeof input2 === "string" ? input2.trim() : void 0;
-  const invalid = { ok: false, message: `Invalid ${what} quantity ${typeof input2 === "string" ? `\`${input2}\`` : describe3(input2)}: use ${examples}` };
-  if (text === void 0 || text === "") return invalid;
-  if (text.startsWith("auto")) {
-    const rest = text.slice(4);
-    if (rest === "") return { ok: true, value: { kind: "auto", factor: 1, add: 0 } };
-    if (rest.startsWith("*") && /^\d+(\.\d+)?$/.test(rest.slice(1))) return { ok: true, value: { kind: "auto", factor: Number(rest.slice(1)), add: 0 } };
-    const add = rest.startsWith("+") ? parseFixed(rest.slice(1)) : void 0;
-    return add === void 0 ? invalid : { ok: true, value: { kind: "auto", factor: 1, add } };
-  }
-  const value2 = parseFixed(text);
-  return value2 === void 0 || value2 < 0 ? invalid : { ok: true, value: { kind: "fixed", value: value2 } };
-}
-function parseCores(text) {
-  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(text);
-  if (!match) return void 0;
-  return match[2] === "m" ? Number(match[1]) / 1e3 : Number(match[1]);
-}
-var BYTE_SUFFIXES = {
-  "": 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60
-};
-function parseBytes(text) {
-  const match = /^(\d+(?:\.\d+)?)([kKMGTPE]i?)?$/.exec(text);
-  if (!match) return void 0;
-  const multiplier = BYTE_SUFFIXES[match[2] ?? ""];
-  return multiplier === void 0 ? void 0 : Number(match[1]) * multiplier;
-}
-function formatBytes(bytes) {
-  for (const unit of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"]) {
-    const size = BYTE_SUFFIXES[unit];
-    if (bytes >= size) return `${Number((bytes / size).toFixed(1))}${unit}`;
-  }
-  return `${bytes}B`;
-}
-function formatDuration(seconds) {
-  if (seconds < 1) return `${Math.round(seconds * 1e3)}ms`;
-  let rest = Math.round(seconds);
-  const parts = [];
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]]) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.join("") || "0s";
-}
-function describe3(value2) {
-  if (value2 === null) return "`null`";
-  if (Array.isArray(value2)) return "a list";
-  if (typeof value2 === "object") return "a mapping";
-  return `\`${String(value2)}\` (${typeof value2})`;
-}
-
 // src/spec/schema/values.ts
 var NAME_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_-]*$";
 var name = (what) => external_exports.string().regex(new RegExp(NAME_PATTERN), {
@@ -28895,42 +34407,6 @@ var pipeline = external_exports.strictObject({
   max_data_age: duration3.optional().meta({ description: "How old an upstream dataset may be before this pipeline refuses to run." })
 }).meta({ title: "auto-orchestrator pipeline", description: "A pipeline definition (format 2.1)." });
 
-// src/validate/suggest.ts
-var import_fastest_levenshtein = __toESM(require_mod(), 1);
-function suggest(input2, candidates) {
-  return makeSuggester([...candidates])(input2);
-}
-function makeSuggester(candidates) {
-  const originals = [...new Set(candidates)];
-  const lowered = originals.map((candidate) => candidate.toLowerCase());
-  const answers = /* @__PURE__ */ new Map();
-  return (input2) => {
-    if (answers.has(input2)) return answers.get(input2);
-    const lower = input2.toLowerCase();
-    const allowed = Math.max(2, Math.floor(input2.length / 3));
-    let best;
-    let bestDistance = Infinity;
-    for (let index = 0; index < lowered.length; index++) {
-      const candidate = lowered[index];
-      const gap = Math.abs(candidate.length - lower.length);
-      if (gap > allowed || gap >= bestDistance) continue;
-      const candidateDistance = (0, import_fastest_levenshtein.distance)(lower, candidate);
-      if (candidateDistance < bestDistance) {
-        best = originals[index];
-        bestDistance = candidateDistance;
-        if (candidateDistance === 0) break;
-      }
-    }
-    const answer = bestDistance <= allowed ? best : void 0;
-    answers.set(input2, answer);
-    return answer;
-  };
-}
-function didYouMean(input2, candidates) {
-  const hint = typeof candidates === "function" ? candidates(input2) : suggest(input2, candidates);
-  return hint === void 0 ? "" : `; did you mean \`${hint}\`?`;
-}
-
 // src/validate/checks/schema-issues.ts
 function checkSchema(context) {
   const result = pipeline.safeParse(context.source.value);
@@ -28958,10 +34434,10 @@ function reportIssue(context, issue2, fallbackPath) {
       return context.report("structure/invalid-value", path, `Invalid ${field}: ${describeUnion(issue2, value2)}`);
     case "invalid_type":
       if (value2 === void 0) return context.report("structure/required-field", path.slice(0, -1), `Missing required field \`${field}\`${whereRequired(context, path)}`);
-      if (path.length === 0) return context.report("structure/not-a-pipeline", path, `A pipeline file holds a mapping with \`version\`, \`name\` and \`stages\`, got ${describe3(value2)}`);
-      return context.report("structure/invalid-type", path, `\`${field}\` must be ${article(issue2.expected)}, got ${describe3(value2)}${hookHint(value2)}`);
+      if (path.length === 0) return context.report("structure/not-a-pipeline", path, `A pipeline file holds a mapping with \`version\`, \`name\` and \`stages\`, got ${describe(value2)}`);
+      return context.report("structure/invalid-type", path, `\`${field}\` must be ${article(issue2.expected)}, got ${describe(value2)}${hookHint(value2)}`);
     case "invalid_value":
-      return context.report("structure/invalid-value", path, `\`${field}\` must be one of ${issue2.values.map((option) => `\`${String(option)}\``).join(", ")}, got ${describe3(value2)}${typeof value2 === "string" ? didYouMean(value2, issue2.values.map(String)) : ""}`);
+      return context.report("structure/invalid-value", path, `\`${field}\` must be one of ${issue2.values.map((option) => `\`${String(option)}\``).join(", ")}, got ${describe(value2)}${typeof value2 === "string" ? didYouMean(value2, issue2.values.map(String)) : ""}`);
     case "invalid_format":
     case "too_small":
     case "too_big":
@@ -29024,11 +34500,11 @@ function reportTaskType(context, path, value2) {
   if (type === void 0) {
     return context.report("structure/required-field", taskPath, `Missing required field \`type\`: one of ${TASK_TYPES.join(", ")}`);
   }
-  context.report("structure/unknown-task-type", [...taskPath, "type"], `Unknown task type ${describe3(type)}${typeof type === "string" && didYouMean(type, TASK_TYPES) || "."} Known types: ${TASK_TYPES.join(", ")}`);
+  context.report("structure/unknown-task-type", [...taskPath, "type"], `Unknown task type ${describe(type)}${typeof type === "string" && didYouMean(type, TASK_TYPES) || "."} Known types: ${TASK_TYPES.join(", ")}`);
 }
 function describeUnion(issue2, value2) {
   const expected = issue2.errors.map((branch) => branch[0]).filter((first) => first?.code === "invalid_type").map((first) => article(first.expected));
-  return expected.length > 0 ? `expected ${expected.join(" or ")}, got ${describe3(value2)}` : issue2.message;
+  return expected.length > 0 ? `expected ${expected.join(" or ")}, got ${describe(value2)}` : issue2.message;
 }
 function whereRequired(context, path) {
   if (path.length === 5 && path[0] === "stages" && path[2] === "tasks") {
@@ -29089,63 +34565,6 @@ function checkDuplicateNames(context) {
       }
     });
   }
-}
-
-// src/dag/task-graph.ts
-function buildTaskGraph(tasks, options) {
-  const byId = /* @__PURE__ */ new Map();
-  const byName = /* @__PURE__ */ new Map();
-  tasks.forEach((task2, index) => {
-    if (!byId.has(task2.id)) byId.set(task2.id, index);
-    const sameName = byName.get(task2.name);
-    if (sameName) sameName.push(index);
-    else byName.set(task2.name, [index]);
-  });
-  const stageOrder = [...new Set(tasks.map((task2) => task2.stageIndex))].sort((a, b4) => a - b4);
-  const barrierCount = options.parallel ? 0 : Math.max(0, stageOrder.length - 1);
-  const nodeCount = tasks.length + barrierCount;
-  const predecessors = Array.from({ length: nodeCount }, () => []);
-  const successors = Array.from({ length: nodeCount }, () => []);
-  const explicitEdges = [];
-  const problems = [];
-  const link = (from, to2) => {
-    predecessors[to2]?.push(from);
-    successors[from]?.push(to2);
-  };
-  tasks.forEach((task2, index) => {
-    const seen = /* @__PURE__ */ new Set();
-    task2.dependencies.forEach((reference, dependency) => {
-      const target = resolveDependency(reference, byId, byName);
-      if (typeof target !== "number") {
-        problems.push(target.length > 1 ? { kind: "ambiguous", task: index, dependency, reference, candidates: target.map((candidate) => tasks[candidate]?.id ?? "") } : { kind: "unknown", task: index, dependency, reference });
-        return;
-      }
-      if (target === index) return void problems.push({ kind: "self", task: index, dependency, reference });
-      const targetTask = tasks[target];
-      if (!options.parallel && targetTask.stageIndex > task2.stageIndex) {
-        return void problems.push({ kind: "later-stage", task: index, dependency, reference, target });
-      }
-      if (seen.has(target)) return;
-      seen.add(target);
-      explicitEdges.push([target, index, dependency]);
-      if (options.parallel || targetTask.stageIndex === task2.stageIndex) link(target, index);
-    });
-  });
-  if (!options.parallel) {
-    const stagePosition = new Map(stageOrder.map((stageIndex, position) => [stageIndex, position]));
-    tasks.forEach((task2, index) => {
-      const position = stagePosition.get(task2.stageIndex);
-      if (position > 0) link(tasks.length + position - 1, index);
-      if (position < stageOrder.length - 1) link(index, tasks.length + position);
-    });
-  }
-  return { graph: { tasks, nodeCount, predecessors, successors, explicitEdges, parallel: options.parallel }, problems };
-}
-function resolveDependency(reference, byId, byName) {
-  const exact = byId.get(reference);
-  if (exact !== void 0) return exact;
-  const named = byName.get(reference) ?? [];
-  return named.length === 1 ? named[0] : named;
 }
 
 // src/dag/find-cycles.ts
@@ -29274,8 +34693,8 @@ function checkDependencies(context) {
 }
 
 // src/validate/checks/files.ts
-import { statSync as statSync4 } from "node:fs";
-import { isAbsolute, relative, resolve as resolve3, sep } from "node:path";
+import { statSync as statSync5 } from "node:fs";
+import { isAbsolute, relative, resolve as resolve6, sep } from "node:path";
 
 // src/validate/checks/hooks.ts
 var TASK_HOOK_LISTS = ["on_failure", "on_success", "post_hooks"];
@@ -29330,7 +34749,7 @@ var TASK_FILE_FIELDS = ["script", "application", "manifest"];
 function checkReferencedFiles(context, exists = cachedExists()) {
   const check2 = (path, reference) => {
     if (typeof reference !== "string" || reference === "" || hasTemplate(reference)) return;
-    const absolute = resolve3(context.options.root, reference);
+    const absolute = resolve6(context.options.root, reference);
     const inside = relative(context.options.root, absolute);
     if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
       return context.report("structure/path-escape", path, `\`${reference}\` resolves outside the repository root; keep referenced files in the repository so every execution can be reproduced from its commit`);
@@ -29357,7 +34776,7 @@ function cachedExists() {
     let found = cache.get(path);
     if (found === void 0) {
       try {
-        found = statSync4(path, { throwIfNoEntry: false })?.isFile() ?? false;
+        found = statSync5(path, { throwIfNoEntry: false })?.isFile() ?? false;
       } catch {
         found = false;
       }
@@ -29366,848 +34785,6 @@ function cachedExists() {
     return found;
   };
 }
-
-// ../../work/main/node_modules/croner/dist/croner.js
-function g(s3, e, t2, n = 0, r2 = 0, a = 0, i = 0) {
-  let o2 = s3 >= 0 && s3 < 100, u2 = Date.UTC(o2 ? s3 + 400 : s3, e, t2, n, r2, a, i);
-  return o2 ? u2 - 126227808e5 : u2;
-}
-function D(s3) {
-  return g(s3.y, s3.m - 1, s3.d, s3.h, s3.i, s3.s);
-}
-function w(s3, e) {
-  return s3.y === e.y && s3.m === e.m && s3.d === e.d && s3.h === e.h && s3.i === e.i && s3.s === e.s;
-}
-function O(s3) {
-  let e = s3.substring(9);
-  return e.includes("Z") || e.includes("+") || e.includes("-");
-}
-function Z(s3, e) {
-  let t2 = new Date(Date.parse(s3));
-  if (isNaN(t2)) throw new Error("Invalid ISO8601 passed to timezone parser.");
-  return O(s3) ? { tp: T(t2.getUTCFullYear(), t2.getUTCMonth() + 1, t2.getUTCDate(), t2.getUTCHours(), t2.getUTCMinutes(), t2.getUTCSeconds(), "Etc/UTC"), ms: t2.getUTCMilliseconds() } : { tp: T(t2.getFullYear(), t2.getMonth() + 1, t2.getDate(), t2.getHours(), t2.getMinutes(), t2.getSeconds(), e), ms: t2.getMilliseconds() };
-}
-function v(s3, e, t2) {
-  let { tp: n, ms: r2 } = Z(s3, e);
-  return new Date(N(n, t2).getTime() + r2);
-}
-function N(s3, e) {
-  let t2 = _(s3);
-  if (t2.kind === "single") return t2.date;
-  if (t2.kind === "ambiguous") return t2.earlier;
-  if (e) throw new Error("Invalid date passed to fromTZ()");
-  return t2.after;
-}
-function _(s3) {
-  let e = D(s3), t2 = (i) => R(new Date(i), s3.tz), n = e - t2(e), r2 = y(new Date(n), s3.tz);
-  if (w(r2, s3)) {
-    let i = D(r2) - n, o2 = n - (t2(n - E) - i);
-    if (o2 < n && w(y(new Date(o2), s3.tz), s3)) return { kind: "ambiguous", earlier: new Date(o2), later: new Date(n) };
-    let u2 = n + (i - t2(n + E));
-    return u2 > n && w(y(new Date(u2), s3.tz), s3) ? { kind: "ambiguous", earlier: new Date(n), later: new Date(u2) } : { kind: "single", date: new Date(n) };
-  }
-  let a = e - (D(r2) - n);
-  return w(y(new Date(a), s3.tz), s3) ? { kind: "single", date: new Date(a) } : { kind: "gap", before: new Date(Math.min(n, a)), after: new Date(Math.max(n, a)) };
-}
-var E = 3 * 36e5;
-function R(s3, e) {
-  return D(y(s3, e)) - (s3.getTime() - s3.getUTCMilliseconds());
-}
-function k(s3, e, t2) {
-  let n = R(new Date(s3), t2);
-  for (; e - s3 > 1e3; ) {
-    let r2 = s3 + Math.floor((e - s3) / 2e3) * 1e3;
-    R(new Date(r2), t2) === n ? s3 = r2 : e = r2;
-  }
-  return e;
-}
-function U(s3, e) {
-  let t2 = _(y(new Date(s3), e));
-  if (t2.kind === "ambiguous") return s3 < t2.later.getTime() ? "earlier" : "later";
-}
-var H = g(1, 0, 1);
-var S = 864e5;
-var W = /* @__PURE__ */ new Map();
-function y(s3, e) {
-  if (e === void 0) return T(s3.getFullYear(), s3.getMonth() + 1, s3.getDate(), s3.getHours(), s3.getMinutes(), s3.getSeconds());
-  let t2 = W.get(e), n;
-  try {
-    t2 || (t2 = new Intl.DateTimeFormat("en-US", { timeZone: e, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", hour12: false }), W.set(e, t2)), n = t2.formatToParts(s3);
-  } catch (i) {
-    let o2 = i instanceof Error ? i.message : String(i);
-    throw new RangeError(`toTZ: Invalid timezone '${e}' or date. Please provide a valid IANA timezone (e.g., 'America/New_York', 'Europe/Stockholm'). Original error: ${o2}`);
-  }
-  let r2 = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (let i of n) (i.type === "year" || i.type === "month" || i.type === "day" || i.type === "hour" || i.type === "minute" || i.type === "second") && (r2[i.type] = parseInt(i.value, 10));
-  if (isNaN(r2.year) || isNaN(r2.month) || isNaN(r2.day) || isNaN(r2.hour) || isNaN(r2.minute) || isNaN(r2.second)) throw new Error(`toTZ: Failed to parse all date components from timezone '${e}'. This may indicate an invalid date or timezone configuration. Parsed components: ${JSON.stringify(r2)}`);
-  let a = s3.getTime() - H;
-  return (a < -S || a < S && r2.month === 12) && (r2.year = 1 - r2.year), r2.hour === 24 && (r2.hour = 0), { y: r2.year, m: r2.month, d: r2.day, h: r2.hour, i: r2.minute, s: r2.second, tz: e };
-}
-function T(s3, e, t2, n, r2, a, i) {
-  return { y: s3, m: e, d: t2, h: n, i: r2, s: a, tz: i };
-}
-var x = [1, 2, 4, 8, 16];
-var C = class s {
-  pattern;
-  timezone;
-  mode;
-  alternativeWeekdays;
-  sloppyRanges;
-  fixedTimeRule;
-  second;
-  minute;
-  hour;
-  day;
-  month;
-  dayOfWeek;
-  year;
-  lastDayOfMonth;
-  lastWeekday;
-  nearestWeekdays;
-  starDOM;
-  starDOW;
-  starYear;
-  useAndLogic;
-  isFixedTime;
-  constructor(e, t2, n) {
-    this.pattern = e, this.timezone = t2, this.mode = n?.mode ?? "auto", this.alternativeWeekdays = n?.alternativeWeekdays ?? false, this.sloppyRanges = n?.sloppyRanges ?? false, this.fixedTimeRule = n?.fixedTimeRule ?? "single-value", this.second = Array(60).fill(0), this.minute = Array(60).fill(0), this.hour = Array(24).fill(0), this.day = Array(31).fill(0), this.month = Array(12).fill(0), this.dayOfWeek = Array(7).fill(0), this.year = [], this.lastDayOfMonth = false, this.lastWeekday = false, this.nearestWeekdays = Array(31).fill(0), this.starDOM = false, this.starDOW = false, this.starYear = false, this.useAndLogic = false, this.isFixedTime = false, this.parse();
-  }
-  parse() {
-    if (!(typeof this.pattern == "string" || this.pattern instanceof String)) throw new TypeError("CronPattern: Pattern has to be of type string.");
-    this.pattern.indexOf("@") >= 0 && (this.pattern = this.handleNicknames(this.pattern).trim());
-    let e = this.pattern.match(/\S+/g) || [""], t2 = e.length;
-    if (e.length < 5 || e.length > 7) throw new TypeError("CronPattern: invalid configuration format ('" + this.pattern + "'), exactly five, six, or seven space separated parts are required.");
-    if (this.mode !== "auto") {
-      let i;
-      switch (this.mode) {
-        case "5-part":
-          i = 5;
-          break;
-        case "6-part":
-          i = 6;
-          break;
-        case "7-part":
-          i = 7;
-          break;
-        case "5-or-6-parts":
-          i = [5, 6];
-          break;
-        case "6-or-7-parts":
-          i = [6, 7];
-          break;
-        default:
-          i = 0;
-      }
-      if (!(Array.isArray(i) ? i.includes(t2) : t2 === i)) {
-        let u2 = Array.isArray(i) ? i.join(" or ") : i.toString();
-        throw new TypeError(`CronPattern: mode '${this.mode}' requires exactly ${u2} parts, but pattern '${this.pattern}' has ${t2} parts.`);
-      }
-    }
-    if (e.length === 5 && e.unshift("0"), e.length === 6 && e.push("*"), this.pattern.indexOf("?") >= 0) for (let i = 0; i < e.length; i++) e[i] = e[i].replace(/\?/g, "*");
-    if (e[3].toUpperCase() === "LW") this.lastWeekday = true, e[3] = "";
-    else if (e[3].toUpperCase().indexOf("L") >= 0) {
-      let i = e[3].split(",");
-      if (i.length > 1 && i.some((o2) => o2.toUpperCase() === "LW")) throw new TypeError(`CronPattern: Syntax error, LW can not be in a list in day-of-month ('${e[3]}').`);
-      if (i.some((o2) => o2 === "" || o2.toUpperCase() !== "L" && /l/i.test(o2))) throw new TypeError("CronPattern: Syntax error, L has to be a value of its own in day-of-month ('" + e[3] + "').");
-      e[3] = i.filter((o2) => o2.toUpperCase() !== "L").join(","), this.lastDayOfMonth = true;
-    }
-    if (e[3] == "*" && (this.starDOM = true), e[6] == "*" && (this.starYear = true), e[4].length >= 3 && (e[4] = this.replaceAlpha(e[4], s.MONTH_NAMES)), e[5].length >= 3 && (e[5] = this.alternativeWeekdays ? this.replaceAlpha(e[5], s.DAY_NAMES_QUARTZ) : this.replaceAlpha(e[5], s.DAY_NAMES)), e[5].startsWith("+") && (this.useAndLogic = true, e[5] = e[5].substring(1), e[5] === "")) throw new TypeError("CronPattern: Day-of-week field cannot be empty after '+' modifier.");
-    switch (e[5] == "*" && (this.starDOW = true), this.mode) {
-      case "5-part":
-        e[0] = "0", e[6] = "*";
-        break;
-      case "6-part":
-        e[6] = "*";
-        break;
-      case "5-or-6-parts":
-        e[6] = "*";
-        break;
-      case "6-or-7-parts":
-        break;
-      case "7-part":
-      case "auto":
-        break;
-    }
-    this.throwAtIllegalCharacters(e), this.partToArray("second", e[0], 0, 1), this.partToArray("minute", e[1], 0, 1), this.partToArray("hour", e[2], 0, 1), this.partToArray("day", e[3], -1, 1), this.partToArray("month", e[4], -1, 1);
-    let n = this.alternativeWeekdays ? -1 : 0;
-    this.partToArray("dayOfWeek", e[5], n, 63), e[6] === "*" ? this.year = Array(1e4).fill(1) : (this.year = Array(1e4).fill(0), this.partToArray("year", e[6], 0, 1)), !this.alternativeWeekdays && this.dayOfWeek[7] && (this.dayOfWeek[0] = this.dayOfWeek[7]);
-    let r2 = this.fixedTimeRule === "single-value", a = (i, o2) => !i.includes("*") && !i.includes("/") && (!r2 || o2.filter((u2) => u2).length === 1);
-    this.isFixedTime = a(e[0], this.second) && a(e[1], this.minute) && a(e[2], this.hour);
-  }
-  partToArray(e, t2, n, r2) {
-    let a = this[e];
-    if (t2 === "" && !(e === "day" && (this.lastDayOfMonth || this.lastWeekday))) throw new TypeError("CronPattern: configuration entry " + e + " (" + t2 + ") is empty, check for trailing spaces.");
-    if (t2 === "*") return a.fill(r2);
-    let i = t2.split(",");
-    if (i.length > 1) for (let o2 of i) this.partToArray(e, o2, n, r2);
-    else t2.includes("-") && t2.includes("/") ? this.handleRangeWithStepping(t2, e, n, r2) : t2.includes("-") ? this.handleRange(t2, e, n, r2) : t2.includes("/") ? this.handleStepping(t2, e, n, r2) : t2 !== "" && this.handleNumber(t2, e, n, r2);
-  }
-  throwAtIllegalCharacters(e) {
-    for (let t2 = 0; t2 < e.length; t2++) if ((t2 === 3 ? /[^/*0-9,\-WwLl]+/ : t2 === 5 ? /[^/*0-9,\-#Ll]+/ : /[^/*0-9,\-]+/).test(e[t2])) throw new TypeError("CronPattern: configuration entry " + t2 + " (" + e[t2] + ") contains illegal characters.");
-  }
-  handleNumber(e, t2, n, r2) {
-    let a = this.extractNth(e, t2), i = e.toUpperCase().includes("W");
-    if (t2 !== "day" && i) throw new TypeError("CronPattern: Nearest weekday modifier (W) only allowed in day-of-month.");
-    i && (t2 = "nearestWeekdays");
-    let o2 = i ? a[0].replace(/W$/i, "") : a[0], u2 = s.toNumber(o2) + n;
-    if (isNaN(u2)) throw new TypeError("CronPattern: " + t2 + " is not a number: '" + e + "'");
-    this.setPart(t2, u2, a[1] || r2);
-  }
-  setPart(e, t2, n) {
-    if (!Object.prototype.hasOwnProperty.call(this, e)) throw new TypeError("CronPattern: Invalid part specified: " + e);
-    if (e === "dayOfWeek") {
-      if (t2 === 7 && (t2 = 0), t2 < 0 || t2 > 6) throw new RangeError("CronPattern: Invalid value for dayOfWeek: " + t2);
-      this.setNthWeekdayOfMonth(t2, n);
-      return;
-    }
-    if (e === "second" || e === "minute") {
-      if (t2 < 0 || t2 >= 60) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
-    } else if (e === "hour") {
-      if (t2 < 0 || t2 >= 24) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
-    } else if (e === "day" || e === "nearestWeekdays") {
-      if (t2 < 0 || t2 >= 31) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
-    } else if (e === "month") {
-      if (t2 < 0 || t2 >= 12) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2);
-    } else if (e === "year" && (t2 < 1 || t2 >= 1e4)) throw new RangeError("CronPattern: Invalid value for " + e + ": " + t2 + " (supported range: 1-9999)");
-    this[e][t2] = n;
-  }
-  static toNumber(e) {
-    return /^\d+$/.test(e) ? parseInt(e, 10) : NaN;
-  }
-  validateNotNaN(e, t2) {
-    if (isNaN(e)) throw new TypeError(t2);
-  }
-  validateRange(e, t2, n, r2, a) {
-    if (e > t2) throw new TypeError("CronPattern: From value is larger than to value: '" + a + "'");
-    if (n !== void 0) {
-      if (n === 0) throw new TypeError("CronPattern: Syntax error, illegal stepping: 0");
-      if (n > this[r2].length) throw new TypeError("CronPattern: Syntax error, steps cannot be greater than maximum value of part (" + this[r2].length + ")");
-    }
-  }
-  handleRangeWithStepping(e, t2, n, r2) {
-    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in ranges with stepping.");
-    let a = this.extractNth(e, t2), i = a[0].match(/^(\d+)-(\d+)\/(\d+)$/);
-    if (i === null) throw new TypeError("CronPattern: Syntax error, illegal range with stepping: '" + e + "'");
-    let [, o2, u2, l3] = i, h3 = parseInt(o2, 10) + n, m2 = parseInt(u2, 10) + n, d2 = parseInt(l3, 10);
-    this.validateNotNaN(h3, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(m2, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateNotNaN(d2, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(h3, m2, d2, t2, e);
-    for (let p2 = h3; p2 <= m2; p2 += d2) this.setPart(t2, p2, a[1] || r2);
-  }
-  extractNth(e, t2) {
-    let n = e, r2;
-    if (n.includes("#")) {
-      if (t2 !== "dayOfWeek") throw new Error("CronPattern: nth (#) only allowed in day-of-week field");
-      let a = n.split("#");
-      if (a.length !== 2 || a[1] === "") throw new TypeError("CronPattern: Syntax error, illegal nth weekday: '" + e + "'");
-      n = a[0], r2 = a[1];
-    } else if (n.toUpperCase().endsWith("L")) {
-      if (t2 !== "dayOfWeek") throw new Error("CronPattern: L modifier only allowed in day-of-week field (use L alone for day-of-month)");
-      r2 = "L", n = n.slice(0, -1);
-    }
-    return [n, r2];
-  }
-  handleRange(e, t2, n, r2) {
-    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in a range.");
-    let a = this.extractNth(e, t2), i = a[0].split("-");
-    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal range: '" + e + "'");
-    let o2 = s.toNumber(i[0]) + n, u2 = s.toNumber(i[1]) + n;
-    this.validateNotNaN(o2, "CronPattern: Syntax error, illegal lower range (NaN)"), this.validateNotNaN(u2, "CronPattern: Syntax error, illegal upper range (NaN)"), this.validateRange(o2, u2, void 0, t2, e);
-    for (let l3 = o2; l3 <= u2; l3++) this.setPart(t2, l3, a[1] || r2);
-  }
-  handleStepping(e, t2, n, r2) {
-    if (e.toUpperCase().includes("W")) throw new TypeError("CronPattern: Syntax error, W is not allowed in parts with stepping.");
-    let a = this.extractNth(e, t2), i = a[0].split("/");
-    if (i.length !== 2) throw new TypeError("CronPattern: Syntax error, illegal stepping: '" + e + "'");
-    if (this.sloppyRanges) i[0] === "" && (i[0] = "*");
-    else {
-      if (i[0] === "") throw new TypeError("CronPattern: Syntax error, stepping with missing prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
-      if (i[0] !== "*") throw new TypeError("CronPattern: Syntax error, stepping with numeric prefix ('" + e + "') is not allowed. Use wildcard (*/step) or range (min-max/step) instead.");
-    }
-    let o2 = 0;
-    i[0] !== "*" && (o2 = s.toNumber(i[0]) + n, this.validateNotNaN(o2, "CronPattern: Syntax error, illegal stepping start (NaN)"));
-    let u2 = s.toNumber(i[1]);
-    this.validateNotNaN(u2, "CronPattern: Syntax error, illegal stepping: (NaN)"), this.validateRange(0, this[t2].length - 1, u2, t2, e);
-    for (let l3 = o2; l3 < this[t2].length; l3 += u2) t2 === "year" && l3 === 0 || this.setPart(t2, l3, a[1] || r2);
-  }
-  replaceAlpha(e, t2) {
-    let n = e;
-    for (let [r2, a] of Object.entries(t2)) n = n.replace(new RegExp(r2, "gi"), (i, o2, u2) => {
-      let l3 = o2 + i.length - 3, h3 = u2.charAt(l3 - 1), m2 = u2.charAt(l3 + 3);
-      if (/[a-z\d/#]/i.test(h3) || /[a-km-z\d]/i.test(m2)) throw new TypeError(`CronPattern: Syntax error, a month or day name has to stand alone ('${e}').`);
-      return a;
-    });
-    return n;
-  }
-  static DAY_NAMES = { "-sun": "-7", sun: "0", mon: "1", tue: "2", wed: "3", thu: "4", fri: "5", sat: "6" };
-  static DAY_NAMES_QUARTZ = { sun: "1", mon: "2", tue: "3", wed: "4", thu: "5", fri: "6", sat: "7" };
-  static MONTH_NAMES = { jan: "1", feb: "2", mar: "3", apr: "4", may: "5", jun: "6", jul: "7", aug: "8", sep: "9", oct: "10", nov: "11", dec: "12" };
-  static NICKNAME_MAP = { "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * SUN", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *" };
-  handleNicknames(e) {
-    let t2 = e.trim().toLowerCase();
-    if (t2 === "@reboot") throw new TypeError("CronPattern: @reboot is not supported in this environment. This is an event-based trigger that requires system startup detection.");
-    return s.NICKNAME_MAP[t2] || e;
-  }
-  setNthWeekdayOfMonth(e, t2) {
-    if (typeof t2 != "number" && t2.toUpperCase() === "L") this.dayOfWeek[e] = this.dayOfWeek[e] | 32;
-    else if (t2 === 63) this.dayOfWeek[e] = 63;
-    else if (t2 < 6 && t2 > 0) this.dayOfWeek[e] = this.dayOfWeek[e] | x[t2 - 1];
-    else throw new TypeError(`CronPattern: nth weekday out of range, should be 1-5 or L. Value: ${t2}, Type: ${typeof t2}`);
-  }
-};
-var B = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-var f = [["month", "year", 0], ["day", "month", -1], ["hour", "day", 0], ["minute", "hour", 0], ["second", "minute", 0]];
-var c = class s2 {
-  tz;
-  instantMs;
-  instantFields;
-  ms;
-  second;
-  minute;
-  hour;
-  day;
-  month;
-  year;
-  constructor(e, t2) {
-    if (this.tz = t2, e && e instanceof Date) if (!isNaN(e)) this.fromDate(e);
-    else throw new TypeError("CronDate: Invalid date passed to CronDate constructor");
-    else if (e == null) this.fromDate(/* @__PURE__ */ new Date());
-    else if (e && typeof e == "string") this.fromString(e);
-    else if (e instanceof s2) this.fromCronDate(e);
-    else throw new TypeError("CronDate: Invalid type (" + typeof e + ") passed to CronDate constructor");
-  }
-  getLastDayOfMonth(e, t2) {
-    return t2 !== 1 ? B[t2] : new Date(g(e, t2 + 1, 0)).getUTCDate();
-  }
-  getLastWeekday(e, t2) {
-    let n = this.getLastDayOfMonth(e, t2), a = new Date(g(e, t2, n)).getUTCDay();
-    return a === 0 ? n - 2 : a === 6 ? n - 1 : n;
-  }
-  getNearestWeekday(e, t2, n) {
-    let r2 = this.getLastDayOfMonth(e, t2);
-    if (n > r2) return -1;
-    let i = new Date(g(e, t2, n)).getUTCDay();
-    return i === 0 ? n === r2 ? n - 2 : n + 1 : i === 6 ? n === 1 ? n + 2 : n - 1 : n;
-  }
-  isNthWeekdayOfMonth(e, t2, n, r2) {
-    let i = new Date(g(e, t2, n)).getUTCDay(), o2 = 0;
-    for (let u2 = 1; u2 <= n; u2++) new Date(g(e, t2, u2)).getUTCDay() === i && o2++;
-    if (r2 & 63 && x[o2 - 1] & r2) return true;
-    if (r2 & 32) {
-      let u2 = this.getLastDayOfMonth(e, t2);
-      for (let l3 = n + 1; l3 <= u2; l3++) if (new Date(g(e, t2, l3)).getUTCDay() === i) return false;
-      return true;
-    }
-    return false;
-  }
-  fromDate(e) {
-    if (this.tz !== void 0) if (typeof this.tz == "number") this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes() + this.tz, this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), this.apply();
-    else try {
-      let t2 = y(e, this.tz);
-      this.ms = e.getMilliseconds(), this.second = t2.s, this.minute = t2.i, this.hour = t2.h, this.day = t2.d, this.month = t2.m - 1, this.year = t2.y, this.cacheInstant(e.getTime() - this.ms);
-    } catch (t2) {
-      let n = t2 instanceof Error ? t2.message : String(t2);
-      throw new TypeError(`CronDate: Failed to convert date to timezone '${this.tz}'. This may happen with invalid timezone names or dates. Original error: ${n}`);
-    }
-    else this.ms = e.getMilliseconds(), this.second = e.getSeconds(), this.minute = e.getMinutes(), this.hour = e.getHours(), this.day = e.getDate(), this.month = e.getMonth(), this.year = e.getFullYear(), this.cacheInstant(e.getTime() - this.ms);
-  }
-  cacheInstant(e) {
-    this.instantMs = e;
-    let { year: t2, month: n, day: r2, hour: a, minute: i, second: o2 } = this;
-    this.instantFields = [t2, n, r2, a, i, o2, this.tz];
-  }
-  cachedInstant() {
-    let e = this.instantFields;
-    if (!(e === void 0 || e[6] !== this.tz) && !(e[5] !== this.second || e[4] !== this.minute || e[3] !== this.hour) && !(e[2] !== this.day || e[1] !== this.month || e[0] !== this.year)) return this.instantMs;
-  }
-  fromCronDate(e) {
-    this.tz = e.tz, this.year = e.year, this.month = e.month, this.day = e.day, this.hour = e.hour, this.minute = e.minute, this.second = e.second, this.ms = e.ms, this.instantMs = e.instantMs, this.instantFields = e.instantFields;
-  }
-  apply() {
-    if (this.month > 11 || this.month < 0 || this.day > this.getLastDayOfMonth(this.year, this.month) || this.day < 1 || this.hour > 23 || this.minute > 59 || this.second > 59 || this.hour < 0 || this.minute < 0 || this.second < 0) {
-      let e = /* @__PURE__ */ new Date(0);
-      return e.setUTCFullYear(this.year, this.month, this.day), e.setUTCHours(this.hour, this.minute, this.second, this.ms), this.ms = e.getUTCMilliseconds(), this.second = e.getUTCSeconds(), this.minute = e.getUTCMinutes(), this.hour = e.getUTCHours(), this.day = e.getUTCDate(), this.month = e.getUTCMonth(), this.year = e.getUTCFullYear(), true;
-    } else return false;
-  }
-  fromString(e) {
-    if (typeof this.tz == "number") {
-      if (O(e)) return this.fromDate(v(e));
-      let t2 = v(e, "Etc/UTC");
-      this.ms = t2.getUTCMilliseconds(), this.second = t2.getUTCSeconds(), this.minute = t2.getUTCMinutes(), this.hour = t2.getUTCHours(), this.day = t2.getUTCDate(), this.month = t2.getUTCMonth(), this.year = t2.getUTCFullYear(), this.apply();
-    } else return this.fromDate(v(e, this.tz));
-  }
-  findNext(e, t2, n, r2) {
-    return this._findMatch(e, t2, n, r2, 1);
-  }
-  _matchDayValue(e, t2, n, r2) {
-    let a = e;
-    if (!a) {
-      for (let i = 0; i < n.nearestWeekdays.length; i++) if (n.nearestWeekdays[i]) {
-        let o2 = this.getNearestWeekday(this.year, this.month, i + 1);
-        if (o2 !== -1 && o2 === t2) {
-          a = 1;
-          break;
-        }
-      }
-    }
-    if (n.lastWeekday) {
-      let i = this.getLastWeekday(this.year, this.month);
-      t2 === i && (a = 1);
-    }
-    if (n.lastDayOfMonth) {
-      let i = this.getLastDayOfMonth(this.year, this.month);
-      t2 === i && (a = 1);
-    }
-    if (!n.starDOW) {
-      let i = new Date(g(this.year, this.month, 1, 0, 0, 0, 0)).getUTCDay(), o2 = n.dayOfWeek[(i + (t2 - 1)) % 7];
-      o2 && o2 & 63 && (o2 = this.isNthWeekdayOfMonth(this.year, this.month, t2, o2) ? 1 : 0), n.useAndLogic ? a = a && o2 : !r2.domAndDow && !n.starDOM ? a = a || o2 : a = a && o2;
-    }
-    return a;
-  }
-  _findMatch(e, t2, n, r2, a) {
-    let i = this[t2], o2 = t2 === "day" ? this.getLastDayOfMonth(this.year, this.month) : 0, u2 = this[t2] + r2, l3 = a === 1 ? (h3) => h3 < n[t2].length : (h3) => h3 >= 0;
-    for (let h3 = u2; l3(h3); h3 += a) {
-      let m2 = n[t2][h3];
-      if (t2 === "day") {
-        if (h3 - r2 > o2) continue;
-        m2 = this._matchDayValue(m2, h3 - r2, n, e);
-      }
-      if (m2) return this[t2] = h3 - r2, i !== this[t2] ? 2 : 1;
-    }
-    return 3;
-  }
-  recurse(e, t2, n) {
-    let r2 = this.year, a = n;
-    for (; typeof a == "number"; ) {
-      if (e.starYear && Math.abs(this.year - r2) > 400) return null;
-      a = this.recurseStep(e, t2, a);
-    }
-    return a;
-  }
-  recurseStep(e, t2, n) {
-    if (n === 0 && !e.starYear) {
-      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
-        let a = -1;
-        for (let i = this.year + 1; i < e.year.length && i < 1e4; i++) if (e.year[i] === 1) {
-          a = i;
-          break;
-        }
-        if (a === -1) return null;
-        this.year = a, this.month = 0, this.day = 1, this.hour = 0, this.minute = 0, this.second = 0, this.ms = 0;
-      }
-      if (this.year >= 1e4) return null;
-    }
-    let r2 = this.findNext(t2, f[n][0], e, f[n][2]);
-    if (r2 > 1) {
-      let a = n + 1;
-      for (; a < f.length; ) this[f[a][0]] = -f[a][2], a++;
-      if (r2 === 3) {
-        if (this[f[n][1]]++, this[f[n][0]] = -f[n][2], this.apply(), n === 0 && !e.starYear) {
-          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0 && this.year < 1e4; ) this.year++;
-          if (this.year >= 1e4 || this.year >= e.year.length) return null;
-        }
-        return 0;
-      } else if (this.apply()) return n - 1;
-    }
-    return n += 1, n >= f.length ? this : (e.starYear ? this.year >= 3e3 : this.year >= 1e4) ? null : n;
-  }
-  increment(e, t2, n) {
-    return this.instantMs = void 0, this.instantFields = void 0, this.second += t2.interval !== void 0 && t2.interval > 1 && n ? t2.interval : 1, this.ms = 0, this.apply(), this.recurse(e, t2, 0);
-  }
-  decrement(e, t2, n = true) {
-    this.instantMs = void 0, this.instantFields = void 0;
-    let r2 = t2.interval !== void 0 && t2.interval >= 1;
-    return (this.ms === 0 || r2) && (this.second -= r2 && n ? t2.interval : 1), this.ms = 0, this.apply(), this.year < 1 ? null : this.recurseBackward(e, t2, 0);
-  }
-  recurseBackward(e, t2, n) {
-    let r2 = this.year, a = n;
-    for (; typeof a == "number"; ) {
-      if (e.starYear && Math.abs(this.year - r2) > 400) return null;
-      a = this.recurseBackwardStep(e, t2, a);
-    }
-    return a;
-  }
-  recurseBackwardStep(e, t2, n) {
-    if (n === 0 && !e.starYear) {
-      if (this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0) {
-        let a = -1;
-        for (let i = this.year - 1; i >= 0; i--) if (e.year[i] === 1) {
-          a = i;
-          break;
-        }
-        if (a === -1) return null;
-        this.year = a, this.month = 11, this.day = 31, this.hour = 23, this.minute = 59, this.second = 59, this.ms = 0;
-      }
-      if (this.year < 1) return null;
-    }
-    let r2 = this.findPrevious(t2, f[n][0], e, f[n][2]);
-    if (r2 > 1) {
-      let a = n + 1;
-      for (; a < f.length; ) {
-        let i = f[a][0], o2 = f[a][2], u2 = this.getMaxPatternValue(i, e, o2);
-        this[i] = u2, a++;
-      }
-      if (r2 === 3) {
-        if (this[f[n][1]]--, n === 0) {
-          let u2 = this.getLastDayOfMonth(this.year, this.month);
-          this.day > u2 && (this.day = u2);
-        }
-        if (n === 1) if (this.day <= 0) this.day = 1;
-        else {
-          let u2 = this.year, l3 = this.month;
-          for (; l3 < 0; ) l3 += 12, u2--;
-          for (; l3 > 11; ) l3 -= 12, u2++;
-          let h3 = this.getLastDayOfMonth(u2, l3);
-          this.day > h3 && (this.day = h3);
-        }
-        this.apply();
-        let i = f[n][0], o2 = f[n][2];
-        if (this[i] = this.getMaxPatternValue(i, e, o2), this.apply(), n === 0) {
-          let u2 = f[1][2], l3 = this.getMaxPatternValue("day", e, u2);
-          l3 !== this.day && (this.day = l3, this.hour = this.getMaxPatternValue("hour", e, f[2][2]), this.minute = this.getMaxPatternValue("minute", e, f[3][2]), this.second = this.getMaxPatternValue("second", e, f[4][2]));
-        }
-        if (n === 0 && !e.starYear) {
-          for (; this.year >= 0 && this.year < e.year.length && e.year[this.year] === 0; ) this.year--;
-          if (this.year < 1) return null;
-        }
-        return 0;
-      } else if (this.apply()) return n - 1;
-    }
-    return n += 1, n >= f.length ? this : this.year < 1 ? null : n;
-  }
-  getMaxPatternValue(e, t2, n) {
-    let r2 = t2[e].length - 1 - n;
-    for (let a = t2[e].length - 1; a >= 0; a--) if (t2[e][a]) {
-      r2 = a - n;
-      break;
-    }
-    if (e === "day") {
-      let a = this.getLastDayOfMonth(this.year, this.month);
-      return t2.lastWeekday || t2.nearestWeekdays.some((i) => i) || t2.lastDayOfMonth || !t2.starDOW ? a : Math.min(r2, a);
-    }
-    return r2;
-  }
-  findPrevious(e, t2, n, r2) {
-    return this._findMatch(e, t2, n, r2, -1);
-  }
-  getDate(e) {
-    if (!e && typeof this.tz != "number") {
-      let t2 = this.cachedInstant();
-      if (t2 !== void 0) return new Date(t2 + (this.tz === void 0 ? this.ms : 0));
-    }
-    if (e || this.tz === void 0) {
-      if (this.year >= 0 && this.year < 100) {
-        let t2 = /* @__PURE__ */ new Date(0);
-        return t2.setFullYear(this.year, this.month, this.day), t2.setHours(this.hour, this.minute, this.second, this.ms), t2;
-      }
-      return new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.ms);
-    } else return typeof this.tz == "number" ? new Date(g(this.year, this.month, this.day, this.hour, this.minute - this.tz, this.second, this.ms)) : N(T(this.year, this.month + 1, this.day, this.hour, this.minute, this.second, this.tz), false);
-  }
-  getTime() {
-    return this.getDate(false).getTime();
-  }
-  match(e, t2) {
-    if (!e.starYear && (this.year < 0 || this.year >= e.year.length || e.year[this.year] === 0)) return false;
-    for (let n = 0; n < f.length; n++) {
-      let r2 = f[n][0], a = f[n][2], i = this[r2];
-      if (i + a < 0 || i + a >= e[r2].length) return false;
-      let o2 = e[r2][i + a];
-      if (r2 === "day" && (o2 = this._matchDayValue(o2, i, e, t2)), !o2) return false;
-    }
-    return true;
-  }
-};
-function F(s3) {
-  s3 === void 0 && (s3 = {}), delete s3.name, s3.legacyMode !== void 0 && s3.domAndDow === void 0 ? s3.domAndDow = !s3.legacyMode : s3.domAndDow === void 0 && (s3.domAndDow = false), s3.legacyMode = !s3.domAndDow;
-  let e = (n, r2) => n === void 0 ? r2 : n;
-  if (s3.paused = e(s3.paused, false), s3.maxRuns = e(s3.maxRuns, 1 / 0), s3.catch = e(s3.catch, false), s3.unref = e(s3.unref, false), s3.mode = e(s3.mode, "auto"), s3.alternativeWeekdays = e(s3.alternativeWeekdays, false), s3.sloppyRanges = e(s3.sloppyRanges, false), s3.fixedTimeRule = e(s3.fixedTimeRule, "single-value"), s3.allowPast = e(s3.allowPast, false), s3.interval = s3.interval === void 0 ? 0 : parseInt(s3.interval.toString(), 10), s3.utcOffset = s3.utcOffset === void 0 ? void 0 : parseInt(s3.utcOffset.toString(), 10), s3.dayOffset = s3.dayOffset === void 0 ? 0 : parseInt(s3.dayOffset.toString(), 10), !["auto", "5-part", "6-part", "7-part", "5-or-6-parts", "6-or-7-parts"].includes(s3.mode)) throw new Error("CronOptions: mode must be one of 'auto', '5-part', '6-part', '7-part', '5-or-6-parts', or '6-or-7-parts'.");
-  if (!["single-value", "no-wildcard"].includes(s3.fixedTimeRule)) throw new Error("CronOptions: fixedTimeRule must be one of 'single-value' or 'no-wildcard'.");
-  s3.timezone === "" && (s3.timezone = void 0);
-  let t2 = s3.timezone ?? s3.utcOffset;
-  if (s3.startAt && (s3.startAt = I(new c(s3.startAt, t2))), s3.stopAt && (s3.stopAt = I(new c(s3.stopAt, t2))), s3.interval !== null) {
-    if (isNaN(s3.interval)) throw new Error("CronOptions: Supplied value for interval is not a number");
-    if (s3.interval < 0) throw new Error("CronOptions: Supplied value for interval can not be negative");
-  }
-  if (s3.utcOffset !== void 0) {
-    if (isNaN(s3.utcOffset)) throw new Error("CronOptions: Invalid value passed for utcOffset, should be number representing minutes offset from UTC.");
-    if (s3.utcOffset < -870 || s3.utcOffset > 870) throw new Error("CronOptions: utcOffset out of bounds.");
-    if (s3.utcOffset !== void 0 && s3.timezone) throw new Error("CronOptions: Combining 'utcOffset' with 'timezone' is not allowed.");
-  }
-  if (s3.unref !== true && s3.unref !== false) throw new Error("CronOptions: Unref should be either true, false or undefined(false).");
-  if (s3.dayOffset !== void 0 && s3.dayOffset !== 0 && isNaN(s3.dayOffset)) throw new Error("CronOptions: Invalid value passed for dayOffset, should be a number representing days to offset.");
-  return s3;
-}
-function I(s3) {
-  return s3.ms ? (s3.ms = 0, new c(new Date(s3.getTime() + 1e3), s3.tz)) : s3;
-}
-function b(s3) {
-  return typeof s3 == "function";
-}
-function L(s3) {
-  return b(s3);
-}
-function Y(s3) {
-  typeof Deno < "u" && typeof Deno.unrefTimer < "u" ? Deno.unrefTimer(s3) : s3 && typeof s3.unref < "u" && s3.unref();
-}
-var P = 1440 * 60 * 1e3;
-var $ = 30 * 1e3;
-var M = [];
-var j = class {
-  name;
-  options;
-  _states;
-  fn;
-  _startAtRoundingMs = 0;
-  getTz() {
-    return this.options.timezone ?? this.options.utcOffset;
-  }
-  applyDayOffset(e) {
-    let t2 = this._offsetMs();
-    return t2 ? new Date(e.getTime() + t2) : e;
-  }
-  _offsetMs() {
-    return (this.options.dayOffset ?? 0) * P;
-  }
-  get _startAt() {
-    return this.options.startAt;
-  }
-  get _stopAt() {
-    return this.options.stopAt;
-  }
-  _nextTarget(e, t2) {
-    let n = this._offsetMs(), r2 = this._next(this._shift(e), new Date(t2.getTime() - n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
-    return r2 ? this.applyDayOffset(r2.getDate(false)) : null;
-  }
-  _previousTarget(e, t2) {
-    let n = this._toMs(e ?? t2) - this._offsetMs(), r2 = this._previous(new Date(n), { startAt: this._shift(this._startAt), stopAt: this._shift(this._stopAt) });
-    return r2 ? this.applyDayOffset(r2.getDate(false)) : null;
-  }
-  _shift(e) {
-    if (e != null) return new c(new Date(this._toMs(e) - this._offsetMs()), this.getTz());
-  }
-  constructor(e, t2, n) {
-    let r2, a;
-    if (b(t2)) a = t2;
-    else if (typeof t2 == "object") r2 = t2;
-    else if (t2 !== void 0) throw new Error("Cron: Invalid argument passed for optionsIn. Should be one of function, or object (options).");
-    if (b(n)) a = n;
-    else if (typeof n == "object") r2 = n;
-    else if (n !== void 0) throw new Error("Cron: Invalid argument passed for funcIn. Should be one of function, or object (options).");
-    this.name = r2?.name;
-    let i = r2?.startAt;
-    this.options = F(r2), i && this._startAt && (this._startAtRoundingMs = this._startAt.getTime() - new c(i, this.getTz()).getTime());
-    let o2 = !!e && (e instanceof Date || typeof e == "string" && e.indexOf(":") > 0);
-    if (this._states = { kill: false, blocking: false, previousRun: void 0, currentRun: void 0, once: void 0, currentTimeout: void 0, maxRuns: r2 ? r2.maxRuns : void 0, paused: r2 ? r2.paused : false, pattern: o2 ? new C("* * * * *", void 0, { mode: "auto" }) : new C(e, this.options.timezone, { mode: this.options.mode, alternativeWeekdays: this.options.alternativeWeekdays, sloppyRanges: this.options.sloppyRanges, fixedTimeRule: this.options.fixedTimeRule }) }, o2 && (this._states.once = new c(e, this.getTz())), this.name) {
-      if (M.find((l3) => l3.name === this.name)) throw new Error("Cron: Tried to initialize new named job '" + this.name + "', but name already taken.");
-      M.push(this);
-    }
-    return a !== void 0 && L(a) && (this.fn = a, this.schedule()), this;
-  }
-  nextRun(e) {
-    return this._nextTarget(e, /* @__PURE__ */ new Date());
-  }
-  nextRuns(e, t2) {
-    this._states.maxRuns !== void 0 && e > this._states.maxRuns && (e = this._states.maxRuns);
-    let n = t2 || this._states.currentRun || void 0;
-    return this._enumerateRuns(e, n, "next");
-  }
-  previousRuns(e, t2) {
-    return this._enumerateRuns(e, t2 || void 0, "previous");
-  }
-  enumerate(e) {
-    return new A(this, e);
-  }
-  _enumerateRuns(e, t2, n) {
-    let r2 = [], a = /* @__PURE__ */ new Date(), i = t2;
-    for (; e-- > 0; ) {
-      let o2 = n === "next" ? this._nextTarget(i, a) : this._previousTarget(i, a);
-      if (!o2) break;
-      r2.push(o2), i = o2;
-    }
-    return r2;
-  }
-  match(e) {
-    if (this._states.once) {
-      let n = new c(e, this.getTz());
-      n.ms = 0;
-      let r2 = new c(this._states.once, this.getTz());
-      return r2.ms = 0, n.getTime() === r2.getTime();
-    }
-    let t2 = new c(e, this.getTz());
-    return t2.ms = 0, t2.match(this._states.pattern, this.options);
-  }
-  getPattern() {
-    if (!this._states.once) return this._states.pattern ? this._states.pattern.pattern : void 0;
-  }
-  getOnce() {
-    return this._states.once ? this._states.once.getDate() : null;
-  }
-  isRunning() {
-    return !this._states.paused && !this._states.kill && this.fn !== void 0 && this._nextTarget(this._states.currentRun, /* @__PURE__ */ new Date()) !== null;
-  }
-  isStopped() {
-    return this._states.kill;
-  }
-  isBusy() {
-    return this._states.blocking;
-  }
-  currentRun() {
-    return this._states.currentRun ? this._states.currentRun.getDate() : null;
-  }
-  previousRun() {
-    return this._states.previousRun ? this._states.previousRun.getDate() : null;
-  }
-  msToNext(e) {
-    let t2 = /* @__PURE__ */ new Date(), n = this._nextTarget(e, t2);
-    return n ? n.getTime() - this._toMs(e ?? t2) : null;
-  }
-  stop() {
-    this._states.kill = true, this._states.currentTimeout && clearTimeout(this._states.currentTimeout);
-    let e = M.indexOf(this);
-    e >= 0 && M.splice(e, 1);
-  }
-  pause() {
-    return this._states.paused = true, !this._states.kill;
-  }
-  resume() {
-    return this._states.paused = false, !this._states.kill;
-  }
-  schedule(e) {
-    return this._schedule(e);
-  }
-  _schedule(e, t2) {
-    if (e && this.fn) throw new Error("Cron: It is not allowed to schedule two functions using the same Croner instance.");
-    e && (this.fn = e);
-    let n = t2 ?? /* @__PURE__ */ new Date(), r2 = this._nextTarget(void 0, n), a = r2 ? r2.getTime() - n.getTime() : null, i = this._states.currentRun;
-    i && i.getTime() > n.getTime() && (i = void 0);
-    let o2 = this._nextTarget(i, n);
-    return a === null || isNaN(a) || o2 === null ? this : (a > $ && (a = $), a < 0 && (a = this._states.paused ? 1e3 : 0), this._states.currentTimeout = setTimeout(() => this._checkTrigger(o2), a), this._states.currentTimeout && this.options.unref && Y(this._states.currentTimeout), this);
-  }
-  async _trigger(e = /* @__PURE__ */ new Date()) {
-    this._states.blocking = true, this._states.currentRun = new c(e, this.getTz());
-    try {
-      if (this.options.catch) try {
-        this.fn !== void 0 && await this.fn(this, this.options.context);
-      } catch (t2) {
-        if (b(this.options.catch)) try {
-          Promise.resolve(this.options.catch(t2, this)).catch(() => {
-          });
-        } catch {
-        }
-      }
-      else this.fn !== void 0 && await this.fn(this, this.options.context);
-    } finally {
-      this._states.previousRun = new c(e, this.getTz()), this._states.blocking = false;
-    }
-  }
-  async trigger() {
-    await this._trigger();
-  }
-  runsLeft() {
-    return this._states.maxRuns;
-  }
-  _checkTrigger(e) {
-    let t2 = /* @__PURE__ */ new Date(), n = !this._states.paused && t2.getTime() >= e.getTime(), r2 = this._states.blocking && this.options.protect;
-    n && !r2 ? (this._states.maxRuns !== void 0 && this._states.maxRuns--, this._trigger(t2)) : n && r2 && b(this.options.protect) && setTimeout(() => this.options.protect(this), 0), this._schedule(void 0, n ? void 0 : t2);
-  }
-  _next(e, t2, n) {
-    let r2 = n ? n.startAt : this._startAt, a = n ? n.stopAt : this._stopAt, i = !!e, o2 = !!(e || this._states.currentRun), u2 = false;
-    !e && r2 && this.options.interval && (e = this._calculatePreviousRun(r2, t2), e && (o2 = true), u2 = !e);
-    let l3 = e ?? t2 ?? /* @__PURE__ */ new Date(), h3 = this._toMs(l3);
-    e = new c(l3, this.getTz()), r2 && h3 < r2.getTime() && (e = u2 ? r2 : new c(new Date(r2.getTime() - 1e3), this.getTz()), h3 = e.getTime());
-    let m2 = this._states.once || new c(e, this.getTz());
-    if (!u2 && m2 !== this._states.once && (m2 = this._findOccurrence(e, h3, 1, o2)), this._states.once) {
-      let d2 = this._states.once.getTime(), p2 = h3 - d2;
-      if (r2 && d2 < r2.getTime() - this._startAtRoundingMs || this._states.currentRun && this.applyDayOffset(this._states.once.getDate()).getTime() <= this._states.currentRun.getTime() || (i ? p2 >= 0 : p2 > 1e3 && !this.options.allowPast)) return null;
-    }
-    return m2 === null || this._states.maxRuns !== void 0 && this._states.maxRuns <= 0 || this._states.kill || a && m2.getTime() >= a.getTime() ? null : m2;
-  }
-  _previous(e, t2) {
-    let n = this._toMs(e ?? /* @__PURE__ */ new Date());
-    if (t2.stopAt && n > t2.stopAt.getTime() && (n = t2.stopAt.getTime()), this._states.once) return this._states.once.getTime() < n ? this._states.once : null;
-    let r2 = this._findOccurrence(new c(new Date(n), this.getTz()), n, -1);
-    return r2 === null || t2.startAt && r2.getTime() < t2.startAt.getTime() ? null : r2;
-  }
-  _toMs(e) {
-    if (e instanceof Date) return e.getTime();
-    let t2 = new c(e, this.getTz());
-    return t2.getTime() + (typeof t2.tz == "string" ? t2.ms : 0);
-  }
-  _findOccurrence(e, t2, n, r2 = false) {
-    let a = this.options.interval ?? 0;
-    if (a > 1 && (n === -1 || r2)) {
-      t2 += (a - 1) * 1e3 * n;
-      let m2 = new Date(t2);
-      if (isNaN(m2.getTime()) || (e = new c(m2, this.getTz()), !(e.year >= 1 && e.year <= 9999))) return null;
-      r2 = false;
-    }
-    let i = this._walk(e, t2, n, r2), o2 = this.getTz();
-    if (this._states.pattern.isFixedTime && n === 1 || typeof o2 == "number" || U(t2, o2) !== (n === 1 ? "earlier" : "later")) return i;
-    let u2 = Math.floor(t2 / 1e3) * 1e3, l3 = n === 1 ? k(u2, u2 + P, o2) : k(u2 - P, u2, o2) - 1e3;
-    if (i && (l3 - i.getTime()) * n > 0) return i;
-    let h3 = this._walk(new c(new Date(l3), o2), l3 - n, n, false, true);
-    return !i || !h3 ? i ?? h3 : (i.getTime() - h3.getTime()) * n > 0 ? h3 : i;
-  }
-  _walk(e, t2, n, r2, a = false) {
-    let i = this._states.pattern, o2 = (l3, h3) => n === 1 ? l3.increment(i, this.options, h3) : l3.decrement(i, this.options, h3), u2 = new c(e, this.getTz());
-    for ((!a || !u2.match(i, this.options)) && (u2 = o2(u2, r2)); u2; ) {
-      let l3 = this._runAt(u2, t2, n);
-      if (l3) return new c(l3, this.getTz());
-      u2 = o2(u2, false);
-    }
-    return null;
-  }
-  _runAt(e, t2, n) {
-    let r2 = (d2) => (d2.getTime() - t2) * n > 0, a = e.tz;
-    if (typeof a == "number") {
-      let d2 = e.getDate();
-      return r2(d2) ? d2 : null;
-    }
-    let i = T(e.year, e.month + 1, e.day, e.hour, e.minute, e.second, a), o2 = _(i), u2 = this._states.pattern.isFixedTime;
-    if (o2.kind === "single") return r2(o2.date) ? o2.date : null;
-    if (o2.kind === "ambiguous") {
-      let { earlier: d2, later: p2 } = o2;
-      return (u2 ? [d2] : n === 1 ? [d2, p2] : [p2, d2]).find(r2) ?? null;
-    }
-    if (!u2) return null;
-    let l3 = new Date(k(o2.before.getTime(), o2.after.getTime(), a)), h3 = y(l3, a);
-    return h3.y === i.y && h3.m === i.m && h3.d === i.d && r2(l3) ? l3 : null;
-  }
-  _calculatePreviousRun(e, t2) {
-    let n = new c(t2, this.getTz()).getTime();
-    if (e.getTime() > n) return;
-    let r2 = this.options.interval * 1e3, a = e;
-    for (; a.getTime() + r2 <= n; ) {
-      let i = this._findOccurrence(a, a.getTime(), 1, true);
-      if (i === null) break;
-      a = i;
-    }
-    return a;
-  }
-};
-var A = class {
-  cron;
-  cursor;
-  now;
-  done;
-  initialMaxRuns;
-  remainingRuns;
-  constructor(e, t2) {
-    this.cron = e, this.initialMaxRuns = e.runsLeft() ?? 1 / 0, this.reset(t2);
-  }
-  next() {
-    if (this.done || this.remainingRuns <= 0) return this.done = true, { value: void 0, done: true };
-    let e = this.cron._nextTarget(this.cursor, this.now);
-    return e === null ? (this.done = true, { value: void 0, done: true }) : (this.cursor = e, this.remainingRuns--, { value: e, done: false });
-  }
-  peek() {
-    return this.done || this.remainingRuns <= 0 ? null : this.cron._nextTarget(this.cursor, this.now);
-  }
-  reset(e) {
-    this.cursor = e instanceof Date ? new Date(e.getTime()) : e ?? void 0, this.now = /* @__PURE__ */ new Date(), this.done = false, this.remainingRuns = this.initialMaxRuns;
-  }
-  [Symbol.iterator]() {
-    return this;
-  }
-};
 
 // src/validate/checks/schedule.ts
 var zones;
@@ -30245,98 +34822,10 @@ function isKnownTimezone(timezone) {
   }
 }
 
-// src/validate/walk-strings.ts
-function walkStrings(value2, visit3) {
-  const path = [];
-  const walk = (node2) => {
-    if (typeof node2 === "string") return visit3(node2, path);
-    if (Array.isArray(node2)) {
-      for (let index = 0; index < node2.length; index++) {
-        path.push(index);
-        walk(node2[index]);
-        path.pop();
-      }
-    } else if (typeof node2 === "object" && node2 !== null) {
-      for (const key of Object.keys(node2)) {
-        path.push(key);
-        walk(node2[key]);
-        path.pop();
-      }
-    }
-  };
-  walk(value2);
-}
-
-// src/validate/checks/templates.ts
-function checkTemplates(context) {
-  const value2 = context.source.value;
-  const variables = isRecord(value2) && isRecord(value2.variables) ? value2.variables : {};
-  const defined = new Set(Object.keys(variables));
-  const candidates = [...defined, ...BUILTIN_NAMES];
-  walkStrings(value2, (text, path) => {
-    if (!text.includes("{{")) return;
-    scanTemplate(text).forEach((part, occurrence) => {
-      const within = { needle: "{{", occurrence };
-      switch (part.ref.kind) {
-        case "unterminated":
-          return context.report("structure/template-expression", [...path], "Template `{{` is never closed with `}}`", { within });
-        case "invalid":
-          return context.report("structure/template-expression", [...path], `Template \`{{ ${part.expression} }}\` is not allowed: ${part.ref.reason}`, { within });
-        case "variable":
-          if (!defined.has(part.ref.name)) {
-            const name2 = part.ref.name;
-            context.report("structure/undefined-template-name", [...path], `\`{{ ${name2} }}\` names no variable of this pipeline${didYouMean(name2, candidates) || `; define it under \`variables\` or use \`{{ env.${name2} }}\` or \`{{ secrets.${name2} }}\``}`, { within });
-          }
-          return;
-        default:
-          return;
-      }
-    });
-  });
-  checkVariableCycles(context, variables);
-}
-function checkVariableCycles(context, variables) {
-  const references = /* @__PURE__ */ new Map();
-  for (const [name2, raw] of Object.entries(variables)) {
-    if (typeof raw !== "string") continue;
-    references.set(name2, scanTemplate(raw).flatMap((part) => part.ref.kind === "variable" && part.ref.name in variables ? [part.ref.name] : []));
-  }
-  const state = /* @__PURE__ */ new Map();
-  const trail = [];
-  const visit3 = (name2) => {
-    state.set(name2, "visiting");
-    trail.push(name2);
-    for (const next of references.get(name2) ?? []) {
-      if (state.get(next) === "visiting") {
-        const loop = [...trail.slice(trail.indexOf(next)), next];
-        const path = ["variables", next];
-        context.report("structure/variable-cycle", path, `Variables refer to each other in a loop: ${loop.map((item) => `\`${item}\``).join(" \u2192 ")}`, { key: true });
-      } else if (!state.has(next)) {
-        visit3(next);
-      }
-    }
-    trail.pop();
-    state.set(name2, "done");
-  };
-  for (const name2 of references.keys()) if (!state.has(name2)) visit3(name2);
-}
-function expandVariables(text, variables, depth = 0) {
-  if (depth > 8 || !text.includes("{{")) return text;
-  let result = "";
-  let last = 0;
-  for (const part of scanTemplate(text)) {
-    result += text.slice(last, part.start);
-    const raw = part.ref.kind === "variable" ? variables[part.ref.name] : void 0;
-    result += raw === void 0 ? text.slice(part.start, part.end) : expandVariables(String(raw), variables, depth + 1);
-    last = part.end;
-  }
-  return result + text.slice(last);
-}
-
 // src/artifacts/upload-target.ts
-var SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+var SCHEME3 = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 function remoteSchemeOf(location) {
-  const scheme = SCHEME.exec(location)?.[1]?.toLowerCase();
+  const scheme = SCHEME3.exec(location)?.[1]?.toLowerCase();
   return scheme === "file" ? void 0 : scheme;
 }
 
@@ -30501,7 +34990,7 @@ function loadFindings(loaded, uri) {
 async function validateFiles(request2) {
   const { files: paths, missing } = listPipelineFiles(request2.paths);
   if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(", ")}`);
-  const root = request2.root ? resolve4(request2.root) : findRepositoryRoot(request2.paths[0] ?? ".");
+  const root = request2.root ? resolve7(request2.root) : findRepositoryRoot(request2.paths[0] ?? ".");
   const files = paths.map((file2) => validatePipelineFile(file2, { strict: request2.strict, root, limits: request2.limits }));
   for (const check2 of request2.extraChecks ?? []) await check2(files);
   const findings = sortFindings(files.flatMap((file2) => file2.findings));
@@ -30509,4521 +34998,39 @@ async function validateFiles(request2) {
   return { valid: counts2.errors === 0, root, files, findings, counts: { files: files.length, ...counts2 } };
 }
 
-// src/validate/connections/target.ts
-import { isIP } from "node:net";
+// src/gitops/repository-paths.ts
+import { posix } from "node:path";
 
-// src/validate/connections/redact-url.ts
-var SCHEME2 = /[a-z][a-z0-9+.-]*:\/\//gi;
-var URL_END = /[\s"'<>`]/;
-var LOOSE_USERINFO = /^[^/?#@:]*:[^@]*@/;
-function findUserinfo(text) {
-  const plain = text.replace(/\{\{[\s\S]*?\}\}/g, (template) => "T".repeat(template.length));
-  const spans = [];
-  for (const match of plain.matchAll(SCHEME2)) {
-    const start = match.index + match[0].length;
-    let end = start;
-    while (end < plain.length && !URL_END.test(plain.charAt(end))) end++;
-    const candidate = plain.slice(start, end);
-    const authorityEnd = candidate.search(/[/?#]/);
-    const authority = authorityEnd === -1 ? candidate : candidate.slice(0, authorityEnd);
-    let at2 = authority.lastIndexOf("@");
-    if (at2 === -1) at2 = (LOOSE_USERINFO.exec(candidate)?.[0].length ?? 0) - 1;
-    if (at2 >= 0) spans.push({ start, end: start + at2 + 1 });
-  }
-  return spans;
-}
-function redactUrl(text) {
-  let result = text;
-  for (const { start, end } of findUserinfo(text).reverse()) result = result.slice(0, start) + result.slice(end);
-  return result;
-}
-function maskUrlCredentials(text) {
-  let result = text;
-  for (const { start, end } of findUserinfo(text).reverse()) {
-    const masked = text.slice(start, end - 1).replace(/\{\{[\s\S]*?\}\}|[\s\S]/g, (part) => part.length > 1 ? part : "*");
-    result = result.slice(0, start) + masked + result.slice(end - 1);
-  }
-  return result;
-}
-
-// src/validate/connections/target.ts
-var SCHEMES = {
-  "postgresql:": { kind: "postgresql", port: 5432, tls: false },
-  "postgres:": { kind: "postgresql", port: 5432, tls: false },
-  "redis:": { kind: "redis", port: 6379, tls: false },
-  "rediss:": { kind: "redis", port: 6379, tls: true },
-  "http:": { kind: "http", port: 80, tls: false },
-  "https:": { kind: "http", port: 443, tls: true }
-};
-var CONNECTION_URL = /\b(?:postgres(?:ql)?|rediss?|https?):\/\/(?:\{\{[^}]*\}\}|[^\s"'<>`])*/gi;
-var HOST_PORT = /^(localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\]|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*):(\d{1,5})$/i;
-var TEMPLATED_HOST_PORT = /^(?:\{\{[^}]*\}\}|[a-z0-9.-])+:\d{1,5}$/i;
-function parseConnectionUrl(text) {
-  let url2;
-  try {
-    url2 = new URL(text);
-  } catch {
-    return { problem: `\`${displayText(text)}\` is not a valid URL, so it was not checked` };
-  }
-  const scheme = SCHEMES[url2.protocol.toLowerCase()];
-  if (!scheme) return { problem: `\`${displayText(text)}\` has a scheme that is not checked` };
-  const host = url2.hostname.replace(/^\[|\]$/g, "");
-  if (host === "") return { problem: `\`${displayText(text)}\` names no host (a Unix socket?), so it was not checked` };
-  const port = url2.port === "" ? scheme.port : Number(url2.port);
-  if (port < 1) return { problem: `\`${displayText(text)}\` has port 0, which nothing listens on, so it was not checked` };
-  const shownHost = url2.host;
-  const path = url2.pathname === "/" ? "" : url2.pathname;
-  const display = `${url2.protocol}//${shownHost}${path}`;
-  const target = { kind: scheme.kind, host, port, tls: scheme.tls, display, key: `${scheme.kind}|${scheme.tls}|${host}|${port}` };
-  if (scheme.kind === "http") target.url = `${url2.protocol}//${shownHost}${url2.pathname}`;
-  return { target };
-}
-function parseHostPort(text) {
-  const match = HOST_PORT.exec(text);
-  if (!match) return void 0;
-  const host = match[1].replace(/^\[|\]$/g, "");
-  if (host.includes(":") && isIP(host) !== 6) return void 0;
-  const port = Number(match[2]);
-  if (port < 1 || port > 65535) return { problem: `\`${text}\` has port ${port}, outside 1-65535, so it was not checked` };
-  return { target: { kind: "tcp", host, port, tls: false, display: text, key: `tcp|false|${host}|${port}` } };
-}
-function displayText(text) {
-  return redactUrl(text).replace(/[?#][\s\S]*$/, "");
-}
-
-// src/validate/connections/find-connections.ts
-function findConnections(value2) {
-  const root = isRecord(value2) ? value2 : {};
-  const variables = isRecord(root.variables) ? root.variables : {};
-  const occurrences = [];
-  const scan = (path, raw) => {
-    if (typeof raw === "string") occurrences.push(...findInString(raw, path, variables));
-  };
-  for (const [name2, raw] of Object.entries(variables)) scan(["variables", name2], raw);
-  for (const entry of collectTasks(value2)) {
-    if (isRecord(entry.raw.env)) {
-      for (const [key, raw] of Object.entries(entry.raw.env)) scan([...entry.path, "env", key], raw);
-    }
-    if (entry.type === "http") scan([...entry.path, "url"], entry.raw.url);
-  }
-  return occurrences;
-}
-function findInString(raw, path, variables) {
-  if (isOnlyVariable(raw, variables)) return [];
-  const occurrences = [];
-  for (const token of tokenize(raw)) {
-    const expanded = expandVariables(token.text, variables);
-    const viaVariables = expanded !== token.text;
-    const pointAt = (found) => {
-      const inToken = token.text.indexOf(found);
-      const needle = inToken === -1 ? token.text : found;
-      const offset = token.start + Math.max(inToken, 0);
-      return { needle, occurrence: countBefore(raw, needle, offset) };
-    };
-    const urls = [...expanded.matchAll(CONNECTION_URL)].map((match) => trimTrailingPunctuation(match[0]));
-    if (urls.length > 0) {
-      for (const url2 of urls) occurrences.push({ path: [...path], within: pointAt(url2), found: classifyUrl(url2, viaVariables) });
-      continue;
-    }
-    for (const part of expanded.split(/[,;]/)) {
-      if (part.includes("{{") && TEMPLATED_HOST_PORT.test(part)) {
-        occurrences.push({ path: [...path], within: pointAt(part), found: { skipped: skipReason(part) } });
-        continue;
-      }
-      const parsed = parseHostPort(part);
-      if (parsed) occurrences.push({ path: [...path], within: pointAt(part), found: "target" in parsed ? { target: parsed.target, viaVariables } : { skipped: parsed.problem } });
-    }
-  }
-  return occurrences;
-}
-function classifyUrl(text, viaVariables) {
-  if (text.includes("{{")) return { skipped: skipReason(text) };
-  const parsed = parseConnectionUrl(text);
-  return "target" in parsed ? { target: parsed.target, viaVariables } : { skipped: parsed.problem };
-}
-function skipReason(text) {
-  const names = [...new Set(scanTemplate(text).map((part) => `\`{{ ${part.expression} }}\``))];
-  return `\`${displayText(text)}\` needs ${names.join(", ")}, known only at run time, so it was not checked`;
-}
-function tokenize(text) {
-  const tokens = [];
-  let start = -1;
-  for (let index = 0; index <= text.length; index++) {
-    if (text.startsWith("{{", index)) {
-      if (start === -1) start = index;
-      const close = text.indexOf("}}", index + 2);
-      index = close === -1 ? text.length : close + 1;
-      continue;
-    }
-    const separator = index === text.length || /[\s"'`]/.test(text.charAt(index));
-    if (separator && start !== -1) {
-      tokens.push({ text: text.slice(start, index), start });
-      start = -1;
-    } else if (!separator && start === -1) {
-      start = index;
-    }
-  }
-  return tokens;
-}
-function isOnlyVariable(raw, variables) {
-  const parts = scanTemplate(raw);
-  const [only] = parts;
-  return parts.length === 1 && only !== void 0 && raw.trim() === raw.slice(only.start, only.end) && only.ref.kind === "variable" && only.ref.name in variables;
-}
-function trimTrailingPunctuation(url2) {
-  return url2.replace(/[.,;:)\]]+$/, "");
-}
-function countBefore(text, needle, offset) {
-  let count = 0;
-  for (let at2 = text.indexOf(needle); at2 !== -1 && at2 < offset; at2 = text.indexOf(needle, at2 + 1)) count++;
-  return count;
-}
-
-// src/validate/connections/probe-http.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-
-// src/validate/connections/network-error.ts
-var TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET/;
-function describeNetworkError(error62, host, port) {
-  const { code: code2, message } = error62;
-  const where = `${host}:${port}`;
-  switch (code2) {
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-    case "EAI_FAIL":
-    case "EAI_NONAME":
-      return `DNS lookup of \`${host}\` failed (${code2}); check the host name`;
-    case "ECONNREFUSED":
-      return `connection to ${where} refused; nothing is listening there`;
-    case "ECONNRESET":
-      return `${where} reset the connection`;
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return `no route to ${where} (${code2})`;
-    case "ETIMEDOUT":
-      return `connecting to ${where} timed out (${code2})`;
-  }
-  if (code2 && TLS_CODE.test(code2)) return `TLS handshake with ${where} failed: ${redactUrl(message)}`;
-  return `${code2 ? `${code2}: ` : ""}${redactUrl(message)}`;
-}
-function describeTimeout(timeoutMs) {
-  return formatDuration(timeoutMs / 1e3);
-}
-
-// src/validate/connections/probe-http.ts
-function probeHttp(url2, host, port, options) {
-  return new Promise((resolve11) => {
-    if (options.signal?.aborted) return resolve11(void 0);
-    let done = false;
-    const send = url2.startsWith("https:") ? httpsRequest : httpRequest;
-    let request2;
-    try {
-      request2 = send(url2, { method: "HEAD", agent: false, headers: { "user-agent": "auto-orchestrator (validate --check-connections)" } });
-    } catch (error62) {
-      return resolve11({ ok: false, reason: describeNetworkError(error62, host, port) });
-    }
-    const finish = (result) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      request2.destroy();
-      resolve11(result);
-    };
-    const onAbort = () => finish(void 0);
-    const timer = setTimeout(() => finish({ ok: false, reason: `no HTTP answer from ${host}:${port} within ${describeTimeout(options.timeoutMs)} (timeout)` }), options.timeoutMs);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    request2.once("response", (response) => {
-      response.resume();
-      finish({ ok: true });
-    });
-    request2.once("error", (error62) => {
-      if (error62.code?.startsWith("HPE_")) finish({ ok: false, reason: `HTTP error: ${host}:${port} answered, but not with HTTP (${error62.code})` });
-      else finish({ ok: false, reason: describeNetworkError(error62, host, port) });
-    });
-    request2.end();
-  });
-}
-
-// src/validate/connections/probe-socket.ts
-import { connect as connectTcp, isIP as isIP2 } from "node:net";
-import { connect as connectTls } from "node:tls";
-function probeSocket(endpoint2, options, conversation) {
-  const { host, port } = endpoint2;
-  return new Promise((resolve11) => {
-    if (options.signal?.aborted) return resolve11(void 0);
-    let received = Buffer.alloc(0);
-    let connected = false;
-    let done = false;
-    let socket;
-    try {
-      socket = endpoint2.tls ? connectTls({ host, port, servername: isIP2(host) === 0 ? host : void 0 }) : connectTcp({ host, port });
-    } catch (error62) {
-      return resolve11({ ok: false, reason: describeNetworkError(error62, host, port) });
-    }
-    const finish = (result) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      socket.destroy();
-      resolve11(result);
-    };
-    const onAbort = () => finish(void 0);
-    const timer = setTimeout(() => {
-      if (connected && conversation) finish(conversation.silent(received, "timeout"));
-      else finish({ ok: false, reason: `no answer from ${host}:${port} within ${describeTimeout(options.timeoutMs)} (connection timed out)` });
-    }, options.timeoutMs);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    socket.once(endpoint2.tls ? "secureConnect" : "connect", () => {
-      connected = true;
-      if (!conversation) return finish({ ok: true });
-      socket.write(conversation.greeting);
-    });
-    socket.on("data", (chunk2) => {
-      received = Buffer.concat([received, chunk2]);
-      const verdict = conversation?.judge(received);
-      if (verdict) finish(verdict);
-    });
-    socket.once("close", () => finish(connected && conversation ? conversation.silent(received, "closed") : { ok: false, reason: `${host}:${port} closed the connection` }));
-    socket.once("error", (error62) => finish({ ok: false, reason: describeNetworkError(error62, host, port) }));
-  });
-}
-function preview(received) {
-  const text = received.subarray(0, 24).toString("latin1").replace(/[^\x20-\x7e]/g, ".");
-  return `"${text}${received.length > 24 ? "\u2026" : ""}"`;
-}
-
-// src/validate/connections/protocol-hellos.ts
-var SSL_REQUEST_CODE = 80877103;
-function postgresHello({ host, port }, timeoutMs) {
-  const greeting = Buffer.alloc(8);
-  greeting.writeInt32BE(8, 0);
-  greeting.writeInt32BE(SSL_REQUEST_CODE, 4);
-  const notPostgres = (what) => ({ ok: false, reason: `${host}:${port} is not a PostgreSQL server: ${what}` });
-  return {
-    greeting,
-    judge(received) {
-      const first = String.fromCharCode(received[0]);
-      if ((first === "S" || first === "N") && received.length === 1) return { ok: true };
-      if (first === "E" && received.length >= 5) {
-        const length = received.readInt32BE(1);
-        if (length >= 4 && length < 65536) return { ok: true };
-      }
-      return notPostgres(`it answered the SSLRequest with ${preview(received)}`);
-    },
-    silent(received, why) {
-      if (received.length > 0) return notPostgres(`it answered the SSLRequest with ${preview(received)}`);
-      return why === "closed" ? notPostgres("it closed the connection without answering the SSLRequest") : notPostgres(`it accepted the connection but did not answer the SSLRequest within ${describeTimeout(timeoutMs)}`);
-    }
-  };
-}
-var REDIS_REPLY = /^(\+PONG|-(NOAUTH|ERR|WRONGPASS|NOPERM|DENIED|LOADING|MASTERDOWN|BUSY)\b)/;
-function redisHello({ host, port }, timeoutMs) {
-  const notRedis = (what) => ({ ok: false, reason: `${host}:${port} is not a Redis server: ${what}` });
-  return {
-    greeting: "PING\r\n",
-    judge(received) {
-      const end = received.indexOf("\r\n");
-      if (end === -1) return received.length > 512 ? notRedis(`it answered PING with ${preview(received)}`) : void 0;
-      const line = received.subarray(0, end).toString("latin1");
-      return REDIS_REPLY.test(line) ? { ok: true } : notRedis(`it answered PING with ${preview(received)}`);
-    },
-    silent(received, why) {
-      if (received.length > 0) return notRedis(`it answered PING with ${preview(received)}`);
-      return why === "closed" ? notRedis("it closed the connection without answering PING") : notRedis(`it accepted the connection but did not answer PING within ${describeTimeout(timeoutMs)}`);
-    }
-  };
-}
-
-// src/validate/connections/run-probes.ts
-function probeTarget(target, options) {
-  switch (target.kind) {
-    case "postgresql":
-      return probeSocket(target, options, postgresHello(target, options.timeoutMs));
-    case "redis":
-      return probeSocket(target, options, redisHello(target, options.timeoutMs));
-    case "http":
-      return probeHttp(target.url ?? `${target.tls ? "https" : "http"}://${target.display}`, target.host, target.port, options);
-    case "tcp":
-      return probeSocket(target, options);
-  }
-}
-async function runProbes(targets, limits) {
-  const results = /* @__PURE__ */ new Map();
-  const stop = new AbortController();
-  const deadline = setTimeout(() => stop.abort(), limits.totalTimeoutMs);
-  let next = 0;
-  const worker = async () => {
-    while (next < targets.length && !stop.signal.aborted) {
-      const target = targets[next++];
-      const result = await probeTarget(target, { timeoutMs: limits.timeoutMs, signal: stop.signal });
-      if (result) results.set(target.key, result);
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limits.concurrency, targets.length)) }, worker));
-  } finally {
-    clearTimeout(deadline);
-  }
-  return results;
-}
-
-// src/validate/connections/check-connections.ts
-var DEFAULT_CONNECTION_CHECK = { timeoutMs: 3e3, totalTimeoutMs: 1e4, concurrency: 32 };
-var PROTOCOL_NAMES = { postgresql: "PostgreSQL", redis: "Redis", http: "HTTP", tcp: "TCP" };
-async function checkConnections(files, options = {}) {
-  const limits = { ...DEFAULT_CONNECTION_CHECK, ...definedOnly(options) };
-  const found = [];
-  for (const file2 of files) {
-    if (!file2.context) continue;
-    for (const occurrence of findConnections(file2.context.source.value)) found.push({ file: file2, occurrence });
-  }
-  const targets = /* @__PURE__ */ new Map();
-  for (const { occurrence } of found) {
-    if ("target" in occurrence.found && !targets.has(occurrence.found.target.key)) targets.set(occurrence.found.target.key, occurrence.found.target);
-  }
-  const results = await runProbes([...targets.values()], limits);
-  for (const { file: file2, occurrence } of found) {
-    const context = file2.context;
-    if (!context) continue;
-    const at2 = { within: occurrence.within };
-    if ("skipped" in occurrence.found) {
-      context.report("connections/skipped", occurrence.path, redactUrl(occurrence.found.skipped), at2);
-      continue;
-    }
-    const { target, viaVariables } = occurrence.found;
-    const result = results.get(target.key);
-    const shown = `\`${target.display}\`${viaVariables ? " (after expanding variables)" : ""}`;
-    if (!result) {
-      context.report("connections/skipped", occurrence.path, `${shown} was not checked: connection checks stopped after ${formatDuration(limits.totalTimeoutMs / 1e3)} in total`, at2);
-    } else if (!result.ok) {
-      context.report("connections/unreachable", occurrence.path, redactUrl(`${shown} is unreachable (${PROTOCOL_NAMES[target.kind]}): ${result.reason}`), at2);
-    }
-  }
-}
-function definedOnly(options) {
-  return Object.fromEntries(Object.entries(options).filter(([, value2]) => value2 !== void 0));
-}
-
-// src/validate/resources/capacity.ts
-import { availableParallelism, totalmem } from "node:os";
-function localCapacity(overrides = {}) {
-  return {
-    cpu: overrides.cpu ?? availableParallelism(),
-    memoryBytes: overrides.memoryBytes ?? totalmem(),
-    gpu: overrides.gpu ?? 0
-  };
-}
-
-// src/validate/resources/required-binaries.ts
-var REQUIRED_BINARIES = {
-  shell: "sh",
-  python_script: "python3",
-  node_script: "node",
-  spark_job: "spark-submit",
-  docker: "docker"
-};
-var REMOTE_TYPES = /* @__PURE__ */ new Set(["kubernetes_job", "kubernetes_manifest"]);
-
-// src/spec/effective-resources.ts
-function effectiveResources(pipeline2, stage2, task2) {
-  const layers = [pipeline2.resources?.default, pipeline2.resources?.[stage2.name], task2.resources].filter((layer) => layer !== void 0);
-  const merged = {};
-  for (const layer of layers) {
-    const { limits, ...requests } = layer;
-    Object.assign(merged, requests);
-    if (limits) merged.limits = { ...merged.limits, ...limits };
-  }
-  return merged;
-}
-
-// src/validate/resources/task-requests.ts
-var REQUEST_FIELDS = ["cpu", "memory", "gpu"];
-function taskRequests(value2, typed) {
-  return typed ? fromTyped(typed) : fromRaw(value2);
-}
-function fromTyped(pipeline2) {
-  const all = [];
-  pipeline2.stages.forEach((stage2, stageIndex) => {
-    stage2.tasks.forEach((task2, taskIndex) => {
-      const merged = effectiveResources(pipeline2, stage2, task2);
-      const layers = { task: task2.resources, stage: pipeline2.resources?.[stage2.name] };
-      const entry = { id: `${stage2.name}.${task2.name}`, type: task2.type, path: ["stages", stageIndex, "tasks", taskIndex], requests: {}, origin: {} };
-      for (const field of REQUEST_FIELDS) {
-        if (merged[field] === void 0) continue;
-        entry.requests[field] = merged[field];
-        entry.origin[field] = layers.task?.[field] !== void 0 ? "task" : layers.stage?.[field] !== void 0 ? `resources.${stage2.name}` : "resources.default";
-      }
-      all.push(entry);
-    });
-  });
-  return all;
-}
-function fromRaw(value2) {
-  const resources = isRecord(value2) && isRecord(value2.resources) ? value2.resources : {};
-  return collectTasks(value2).map((task2) => {
-    const layers = [["resources.default", resources.default], [`resources.${task2.stage}`, resources[task2.stage]], ["task", task2.raw.resources]];
-    const entry = { id: `${task2.stage}.${task2.name}`, type: task2.type, path: task2.path, requests: {}, origin: {} };
-    for (const [origin, layer] of layers) {
-      if (!isRecord(layer)) continue;
-      for (const field of REQUEST_FIELDS) {
-        if (layer[field] === void 0) continue;
-        entry.requests[field] = layer[field];
-        entry.origin[field] = origin;
-      }
-    }
-    return entry;
-  });
-}
-
-// src/validate/resources/which.ts
-import { accessSync, constants, statSync as statSync5 } from "node:fs";
-import { delimiter, join as join2 } from "node:path";
-function which(program, searchPath = process.env.PATH ?? "") {
-  for (const directory of searchPath.split(delimiter)) {
-    if (directory === "") continue;
-    const candidate = join2(directory, program);
-    try {
-      if (!statSync5(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return void 0;
-}
-
-// src/validate/resources/check-resources.ts
-var CAPACITY_FLAGS = { cpu: "--capacity-cpu", memory: "--capacity-memory", gpu: "--capacity-gpu" };
-function checkResources(files, options = {}) {
-  const capacity = localCapacity(options.capacity);
-  const found = /* @__PURE__ */ new Map();
-  const locate = (program) => {
-    if (!found.has(program)) found.set(program, which(program, options.searchPath));
-    return found.get(program);
-  };
-  for (const file2 of files) {
-    const context = file2.context;
-    if (!context) continue;
-    for (const task2 of taskRequests(context.source.value, file2.pipeline)) {
-      if (task2.type === void 0 || !REMOTE_TYPES.has(task2.type)) checkCapacity(context, task2, capacity);
-      const program = task2.type === void 0 ? void 0 : REQUIRED_BINARIES[task2.type];
-      if (program && !locate(program)) {
-        context.report("resources/missing-binary", [...task2.path, "type"], `Task \`${task2.id}\` (\`${task2.type}\`) needs \`${program}\`, which is not on this machine's PATH; install it or run the task with an executor that has it`);
-      }
-    }
-  }
-}
-function checkCapacity(context, task2, capacity) {
-  for (const [field, request2, available, show2] of measured(task2, capacity)) {
-    if (request2 <= available) continue;
-    const origin = task2.origin[field] ?? "task";
-    const inherited = origin === "task" ? "" : ` (inherited from \`${origin}\`)`;
-    const path = origin === "task" ? [...task2.path, "resources", field] : [...task2.path, "name"];
-    context.report("resources/exceeds-capacity", path, `Task \`${task2.id}\` requests ${show2(request2)}${inherited}, but the local executor has ${show2(available)}, so it could never start; lower the request, or set the capacity with \`${CAPACITY_FLAGS[field]}\` if the machine that runs it is larger`);
-  }
-}
-function measured(task2, capacity) {
-  const all = [];
-  const cpu2 = parseCpu(task2.requests.cpu);
-  if (task2.requests.cpu !== void 0 && cpu2.ok && cpu2.value.kind === "fixed") all.push(["cpu", cpu2.value.value, capacity.cpu, formatCores]);
-  const memory2 = parseMemory(task2.requests.memory);
-  if (task2.requests.memory !== void 0 && memory2.ok && memory2.value.kind === "fixed") all.push(["memory", memory2.value.value, capacity.memoryBytes, (bytes) => `${formatBytes(bytes)} of memory`]);
-  const gpu = task2.requests.gpu;
-  if (typeof gpu === "number" && Number.isInteger(gpu) && gpu >= 0) all.push(["gpu", gpu, capacity.gpu, (count) => `${count} GPU${count === 1 ? "" : "s"}`]);
-  return all;
-}
-function formatCores(cores) {
-  const shown = Number(cores.toFixed(3));
-  return `${shown} CPU core${shown === 1 ? "" : "s"}`;
-}
-
-// src/gitops/schedule-diff.ts
-var RUNS = 5;
-var HOUR = 36e5;
-var SCAN_LIMIT = 400 * 24 * HOUR;
-function diffSchedules(before, after, now) {
-  const a = sideOf(before, now);
-  const b4 = sideOf(after, now);
-  if (a?.cron === b4?.cron && a?.timezone === b4?.timezone) return void 0;
-  const warnings = [...dstWarnings(b4), ...dstWarnings(a).map((warning) => `before the change: ${warning}`)];
-  return { ...a ? { before: a } : {}, ...b4 ? { after: b4 } : {}, dstWarnings: warnings };
-}
-function sideOf(schedule2, now) {
-  if (!isRecord(schedule2) || typeof schedule2.cron !== "string") return void 0;
-  const timezone = typeof schedule2.timezone === "string" ? schedule2.timezone : "UTC";
-  let runs = [];
-  try {
-    runs = new j(schedule2.cron, { paused: true, timezone }).nextRuns(RUNS, now);
-  } catch {
-  }
-  return { cron: schedule2.cron, timezone, runs };
-}
-function dstWarnings(side) {
-  if (!side || side.runs.length === 0) return [];
-  const first = side.runs[0].getTime();
-  const last = side.runs[side.runs.length - 1].getTime();
-  if (last - first > SCAN_LIMIT) return [];
-  const transitions = [];
-  let previous = offsetOf(first - 24 * HOUR, side.timezone);
-  for (let at2 = first - 23 * HOUR; at2 <= last + 24 * HOUR; at2 += HOUR) {
-    const offset = offsetOf(at2, side.timezone);
-    if (offset !== previous) transitions.push({ at: at2, from: previous, to: offset });
-    previous = offset;
-  }
-  return transitions.flatMap((transition) => {
-    const near = side.runs.filter((run3) => Math.abs(run3.getTime() - transition.at) <= 24 * HOUR);
-    if (near.length === 0) return [];
-    const day = formatLocal(new Date(transition.at), side.timezone).slice(0, 10);
-    const runs = near.map((run3) => `\`${formatLocal(run3, side.timezone)}\``).join(", ");
-    return [`${runs} ${near.length === 1 ? "falls" : "fall"} within a day of the daylight-saving change on ${day} in ${side.timezone} (${transition.from} \u2192 ${transition.to}); check each runs once, at the hour you expect`];
-  });
-}
-var formatters = /* @__PURE__ */ new Map();
-function formatter(timezone, kind) {
-  const key = `${kind}\0${timezone}`;
-  let found = formatters.get(key);
-  if (!found) {
-    found = kind === "offset" ? new Intl.DateTimeFormat("en-US", { timeZone: timezone, timeZoneName: "longOffset" }) : new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
-    formatters.set(key, found);
-  }
-  return found;
-}
-function offsetOf(at2, timezone) {
-  const name2 = formatter(timezone, "offset").formatToParts(at2).find((part) => part.type === "timeZoneName")?.value ?? "GMT";
-  return name2 === "GMT" ? "UTC+00:00" : name2.replace("GMT", "UTC");
-}
-function formatLocal(date5, timezone) {
-  const parts = Object.fromEntries(formatter(timezone, "local").formatToParts(date5).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
-}
-
-// src/validate/report/markdown.ts
-var MARKDOWN_MARKER = "<!-- orchestrate:validate -->";
-var MAX_FINDINGS = 50;
-var MAX_VALUE = 120;
-var ICON = { error: "\u274C", warning: "\u26A0\uFE0F", note: "\u2139\uFE0F" };
-function formatMarkdown(input2) {
-  const { report } = input2;
-  const lines = [MARKDOWN_MARKER, `### ${report.valid ? "\u2705" : "\u274C"} Pipeline validation: ${counts(report.findings)} in ${plural2(report.counts.files, "pipeline")}`];
-  const range = input2.baseSha ? `${code(input2.baseSha.slice(0, 7))}\u2026${code(input2.headSha.slice(0, 7))}` : `all pipelines at ${code(input2.headSha.slice(0, 7))}`;
-  lines.push(`<sub>${range} \xB7 ${cell(maskUrlCredentials(input2.repository))}</sub>`, "");
-  lines.push(...pipelineTable(input2), ...findingsSection(report.findings), ...changesSection(input2.diffs, input2.changed));
-  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}
-`;
-}
-function pipelineTable(input2) {
-  if (input2.changed.length === 0) return ["No pipeline is affected by this change.", ""];
-  const byFile = /* @__PURE__ */ new Map();
-  for (const finding of input2.report.findings) byFile.set(finding.file, [...byFile.get(finding.file) ?? [], finding]);
-  const rows = input2.changed.map((change) => {
-    const findings = byFile.get(change.file) ?? [];
-    const result = change.change === "removed" ? "\u2014" : findings.length === 0 ? "\u2705" : `${findings.some((f4) => f4.severity === "error") ? "\u274C" : "\u26A0\uFE0F"} ${counts(findings)}`;
-    const why = change.reason ? `${change.change}: ${change.reason}` : change.change;
-    return `| ${change.name ? code(change.name) : "\u2014"} | ${code(change.file)} | ${cell(why)} | ${result} |`;
-  });
-  return ["| Pipeline | File | Change | Result |", "| --- | --- | --- | --- |", ...rows, ""];
-}
-function findingsSection(findings) {
-  if (findings.length === 0) return [];
-  const rows = findings.slice(0, MAX_FINDINGS).map((finding) => `| ${ICON[finding.severity]} | ${code(`${finding.file}:${finding.line}:${finding.column}`)} | ${code(finding.rule)} | ${cell(finding.message)} |`);
-  const more = findings.length > MAX_FINDINGS ? [`\u2026and ${findings.length - MAX_FINDINGS} more; run \`orchestrate validate repo\` locally for all of them.`] : [];
-  return ["#### Findings", "", "| | Location | Rule | Message |", "| --- | --- | --- | --- |", ...rows, ...more, ""];
-}
-function changesSection(diffs, changed) {
-  const lines = [];
-  for (const diff of diffs) {
-    const body = diffLines(diff);
-    const dst = diff.schedule && diff.schedule.dstWarnings.length > 0 ? " \u26A0\uFE0F DST" : "";
-    lines.push(`<details${dst ? " open" : ""}><summary>${diff.name ? `<code>${html(diff.name)}</code>` : `<code>${html(diff.file)}</code>`} ${diff.status}: ${summaryOf(diff)}${dst}</summary>`, "", ...body, "", "</details>", "");
-  }
-  for (const change of changed) {
-    if (change.change === "changed" && change.reason && !diffs.some((diff) => diff.file === change.file)) {
-      lines.push(`- ${change.name ? code(change.name) : code(change.file)}: pipeline file unchanged, ${cell(change.reason)} (a new version)`);
-    }
-  }
-  return lines.length > 0 ? ["#### Changes", "", ...lines, ""] : [];
-}
-function summaryOf(diff) {
-  const parts = [
-    diff.tasksAdded.length ? `${plural2(diff.tasksAdded.length, "task")} added` : "",
-    diff.tasksRemoved.length ? `${plural2(diff.tasksRemoved.length, "task")} removed` : "",
-    diff.tasksChanged.length ? `${plural2(diff.tasksChanged.length, "task")} changed` : "",
-    diff.edgesAdded.length + diff.edgesRemoved.length ? `${plural2(diff.edgesAdded.length + diff.edgesRemoved.length, "edge")} changed` : "",
-    diff.schedule ? "schedule changed" : ""
-  ].filter((part) => part !== "");
-  return parts.length > 0 ? parts.join(", ") : "no task, edge or schedule change";
-}
-function diffLines(diff) {
-  const lines = [
-    ...diff.tasksAdded.map(({ task: task2, type }) => `- \u2795 task ${code(task2)}${type ? ` (${code(type)})` : ""}`),
-    ...diff.tasksRemoved.map(({ task: task2, type }) => `- \u2796 task ${code(task2)}${type ? ` (${code(type)})` : ""}`),
-    ...diff.tasksChanged.map(({ task: task2, changes }) => `- \u270F\uFE0F task ${code(task2)}: ${changes.map((change) => `${change.field} ${value(change.before)} \u2192 ${value(change.after)}`).join("; ")}`),
-    ...diff.edgesAdded.map((edge) => `- \u2795 edge ${code(edge)}`),
-    ...diff.edgesRemoved.map((edge) => `- \u2796 edge ${code(edge)}`)
-  ];
-  return diff.schedule ? [...lines, ...lines.length ? [""] : [], ...scheduleLines(diff.schedule)] : lines;
-}
-function scheduleLines(schedule2) {
-  const side = (s3) => s3 ? `${code(s3.cron)} (${s3.timezone})` : "(none)";
-  const lines = [`**Schedule** ${side(schedule2.before)} \u2192 ${side(schedule2.after)}`, "", "| Next runs | Before | After |", "| --- | --- | --- |"];
-  const count = Math.max(schedule2.before?.runs.length ?? 0, schedule2.after?.runs.length ?? 0);
-  for (let index = 0; index < count; index++) {
-    const at2 = (s3) => {
-      const run3 = s3?.runs[index];
-      return run3 && s3 ? formatLocal(run3, s3.timezone) : "\u2014";
-    };
-    lines.push(`| ${index + 1} | ${at2(schedule2.before)} | ${at2(schedule2.after)} |`);
-  }
-  if (schedule2.dstWarnings.length > 0) lines.push("", "> [!WARNING]", ...schedule2.dstWarnings.map((warning) => `> ${cell(warning)}<br>`));
-  return lines;
-}
-function counts(findings) {
-  const errors = findings.filter((finding) => finding.severity === "error").length;
-  const warnings = findings.filter((finding) => finding.severity === "warning").length;
-  return `${plural2(errors, "error")}, ${plural2(warnings, "warning")}`;
-}
-function plural2(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-function value(text) {
-  if (text === void 0) return "(unset)";
-  return code(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}\u2026` : text);
-}
-function code(text) {
-  const flat = maskUrlCredentials(text).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
-  const fence = flat.includes("`") ? "``" : "`";
-  return `${fence}${fence.length > 1 ? " " : ""}${flat}${fence.length > 1 ? " " : ""}${fence}`;
-}
-function cell(text) {
-  return html(maskUrlCredentials(text)).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
-}
-function html(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-// src/validate/report/sarif.ts
-import { createHash } from "node:crypto";
-import { pathToFileURL } from "node:url";
-var TOOL_NAME = "auto-orchestrator";
-var INFORMATION_URI = "https://github.com/auto-orchestrator/auto-orchestrator";
-var RULES_HELP_URI = `${INFORMATION_URI}/blob/main/docs/rules.md`;
-var LEVEL = { error: "error", warning: "warning", note: "note" };
-function toSarif(report, version3) {
-  const ruleIndex = new Map(RULE_IDS.map((id, index) => [id, index]));
-  const texts = new Map(report.files.map((file2) => [file2.uri, file2.text?.split("\n")]));
-  const seen = /* @__PURE__ */ new Map();
-  return {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            version: version3,
-            semanticVersion: version3,
-            informationUri: INFORMATION_URI,
-            rules: RULE_IDS.map((id) => ruleDescriptor(id))
-          }
-        },
-        // pathToFileURL percent-encodes `#`, `?` and `%` (encodeURI leaves the first two, cutting the URI short).
-        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(report.root).href.replace(/\/?$/, "/") } },
-        results: report.findings.map((finding) => ({
-          ruleId: finding.rule,
-          ruleIndex: ruleIndex.get(finding.rule),
-          level: LEVEL[finding.severity],
-          message: { text: finding.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: relativeUri(finding.file), uriBaseId: "%SRCROOT%" },
-                region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: Math.max(finding.endColumn, finding.endLine === finding.line ? finding.column + 1 : 1) }
-              }
-            }
-          ],
-          partialFingerprints: { "orchestrateFinding/v1": fingerprint(finding, texts.get(finding.file), seen, report.root) }
-        })),
-        columnKind: "utf16CodeUnits"
-      }
-    ]
-  };
-}
-function ruleDescriptor(id) {
-  const rule = RULES[id];
-  return {
-    id,
-    name: id.split("/")[1]?.replace(/(^|-)(\w)/g, (_4, __, letter) => letter.toUpperCase()),
-    shortDescription: { text: rule.summary },
-    fullDescription: { text: `${rule.summary} ${rule.help}` },
-    help: { text: rule.help, markdown: `${rule.help}
-
-See [${id}](${RULES_HELP_URI}#${anchor2(id)}).` },
-    helpUri: `${RULES_HELP_URI}#${anchor2(id)}`,
-    defaultConfiguration: { level: LEVEL[rule.severity] },
-    properties: { tags: [rule.group] }
-  };
-}
-function anchor2(id) {
-  return id.replace(/\//g, "").toLowerCase();
-}
-function relativeUri(file2) {
-  return file2.split("/").map(encodeURIComponent).join("/");
-}
-function fingerprint(finding, lines, seen, root) {
-  const lineText = (lines?.[finding.line - 1] ?? "").trim();
-  const message = finding.message.split(root).join("%SRCROOT%");
-  const key = `${finding.rule}\0${finding.file}\0${lineText}\0${message}`;
-  const occurrence = seen.get(key) ?? 0;
-  seen.set(key, occurrence + 1);
-  return `${createHash("sha256").update(key).digest("hex").slice(0, 32)}:${occurrence + 1}`;
-}
-
-// src/gitops/git-source.ts
-import { existsSync as existsSync3, mkdirSync as mkdirSync2 } from "node:fs";
-import { join as join4, resolve as resolve7 } from "node:path";
-
-// src/gitops/extract-tree.ts
-import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync as readdirSync2, rmSync } from "node:fs";
-import { join as join3, resolve as resolve6 } from "node:path";
-import { promisify } from "node:util";
-
-// ../../work/main/node_modules/@simple-git/args-pathspec/dist/index.mjs
-var t = /* @__PURE__ */ new WeakMap();
-function c2(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
-}
-function r(n) {
-  return n instanceof String && t.has(n);
-}
-function o(n) {
-  return t.get(n) ?? [];
-}
-
-// ../../work/main/node_modules/simple-git/dist/index.mjs
-var import_file_exists = __toESM(require_dist2(), 1);
-var import_debug = __toESM(require_src(), 1);
-var import_promise_deferred = __toESM(require_dist3(), 1);
-import { spawn as ve } from "node:child_process";
-import { normalize as Se } from "node:path";
-
-// ../../work/main/node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x2(e, n) {
-  const t2 = n === "global";
-  for (const o2 of e)
-    o2.isGlobal === t2 && (yield o2);
-}
-var P2 = /* @__PURE__ */ new Set([
-  "--add",
-  "--edit",
-  "--remove-section",
-  "--rename-section",
-  "--replace-all",
-  "--unset",
-  "--unset-all",
-  "-e"
-]);
-var S2 = /* @__PURE__ */ new Set([
-  "--get",
-  "--get-all",
-  "--get-color",
-  "--get-colorbool",
-  "--get-regexp",
-  "--get-urlmatch",
-  "--list",
-  "-l"
-]);
-var E2 = /* @__PURE__ */ new Set([
-  "edit",
-  "remove-section",
-  "rename-section",
-  "set",
-  "unset"
-]);
-var F2 = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
-function A2(e, n) {
-  for (const { name: o2 } of x2(e, "task")) {
-    if (P2.has(o2))
-      return w2(true, n);
-    if (S2.has(o2))
-      return w2(false, n);
-  }
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : E2.has(t2) ? w2(true, n.slice(1)) : F2.has(t2) ? w2(false, n.slice(1)) : n.length === 1 ? w2(false, n) : w2(true, n);
-}
-function w2(e = false, n = []) {
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : {
-    isWrite: e,
-    isRead: !e,
-    key: t2,
-    value: n.at(1)
-  };
-}
-function O2(e, n) {
-  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
-}
-function G(e) {
-  const n = e?.indexOf("=") || -1;
-  return !e || n < 0 ? null : {
-    key: e.slice(0, n).trim().toLowerCase(),
-    value: e.slice(n + 1)
-  };
-}
-function M2(e) {
-  for (const { name: n } of x2(e, "task"))
-    switch (n) {
-      case "--global":
-        return "global";
-      case "--system":
-        return "system";
-      case "--worktree":
-        return "worktree";
-      case "--local":
-        return "local";
-      case "--file":
-      case "-f":
-        return "file";
-    }
-  return "local";
-}
-function N2({ name: e }) {
-  if (e === "-c" || e === "--config")
-    return "inline";
-  if (e === "--config-env")
-    return "env";
-}
-function* $2(e) {
-  for (const n of e) {
-    const t2 = N2(n), o2 = t2 && G(n.value);
-    o2 && (yield {
-      ...o2,
-      scope: t2
-    });
-  }
-}
-function D2(e, n, t2) {
-  const o2 = {
-    read: [],
-    write: [...$2(n)]
-  };
-  return e === "config" && L2(
-    o2,
-    M2(n),
-    A2(n, t2)
-  ), o2;
-}
-function L2(e, n, t2) {
-  if (t2 === null)
-    return;
-  const o2 = O2(n, t2);
-  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
-}
-var C2 = {
-  short: /* @__PURE__ */ new Map([
-    ["c", true]
-    //  -c <k=v>    set config key for this invocation
-  ])
-};
-var I2 = {
-  short: new Map([
-    ["C", true],
-    //  -C <path>   change working directory
-    ["P", false],
-    // -P          no pager (alias for --no-pager)
-    ["h", false],
-    // -h          help
-    ["p", false],
-    // -p          paginate
-    ["v", false],
-    // -v          version
-    ...C2.short.entries()
-  ]),
-  long: /* @__PURE__ */ new Set([
-    "attr-source",
-    "config-env",
-    "exec-path",
-    "git-dir",
-    "list-cmds",
-    "namespace",
-    "super-prefix",
-    "work-tree"
-  ])
-};
-var R2 = {
-  clone: {
-    short: /* @__PURE__ */ new Map([
-      ["b", true],
-      // -b <branch>
-      ["j", true],
-      // -j <n>          parallel jobs
-      ["l", false],
-      // -l local
-      ["n", false],
-      // -n no-checkout
-      ["o", true],
-      // -o <name>       remote name
-      ["q", false],
-      // -q quiet
-      ["s", false],
-      // -s shared
-      ["u", true]
-      // -u <upload-pack>
-    ]),
-    long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
-  },
-  commit: {
-    short: /* @__PURE__ */ new Map([
-      ["C", true],
-      // -C <commit>  reuse message
-      ["F", true],
-      // -F <file>    read message from file
-      ["c", true],
-      // -c <commit>  reedit message
-      ["m", true],
-      // -m <msg>
-      ["t", true]
-      // -t <template>
-    ]),
-    long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
-  },
-  config: {
-    short: /* @__PURE__ */ new Map([
-      ["e", false],
-      // -e  open editor
-      ["f", true],
-      //  -f <file>
-      ["l", false]
-      // -l  list
-    ]),
-    long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
-  },
-  fetch: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["upload-pack"])
-  },
-  init: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["template"])
-  },
-  pull: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["upload-pack"])
-  },
-  push: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
-  },
-  rebase: {
-    short: /* @__PURE__ */ new Map([
-      ["X", true],
-      // -X <option>   strategy option
-      ["f", false],
-      // -f force-rebase
-      ["i", false],
-      // -i interactive
-      ["k", false],
-      // -k keep-base
-      ["m", false],
-      // -m merge
-      ["n", false],
-      // -n no-stat
-      ["q", false],
-      // -q quiet
-      ["r", false],
-      // -r rebase-merges
-      ["s", true],
-      // -s <strategy>
-      ["v", false],
-      // -v verbose
-      ["x", true]
-      // -x <cmd>      exec
-    ]),
-    long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
-  }
-};
-var T2 = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-function B2(e) {
-  const n = R2[e ?? ""] ?? T2;
-  return {
-    short: new Map([...C2.short.entries(), ...n.short.entries()]),
-    long: n.long
-  };
-}
-function b2(e, n = I2) {
-  if (e.startsWith("--")) {
-    const t2 = e.indexOf("=");
-    if (t2 > 2)
-      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
-    const o2 = e.slice(2);
-    return [{ name: e, needsNext: n.long.has(o2) }];
-  }
-  if (e.length === 2) {
-    const t2 = e.charAt(1), o2 = n.short.get(t2);
-    return [{ name: e, needsNext: o2 === true }];
-  }
-  return j2(e, n.short);
-}
-function j2(e, n) {
-  const t2 = e.slice(1).split(""), o2 = [];
-  for (let a = 0; a < t2.length; a++) {
-    const s3 = t2[a], r2 = n.get(s3);
-    if (r2 === void 0)
-      return [{ name: e, needsNext: false }];
-    if (r2) {
-      const i = t2.slice(a + 1).join("");
-      if (i && ![...i].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s3}`, value: i, needsNext: false }), o2;
-    }
-    o2.push({ name: `-${s3}`, needsNext: r2 });
-  }
-  return o2;
-}
-function W2(e, n = []) {
-  let t2 = 0;
-  for (; t2 < e.length; ) {
-    const o2 = String(e[t2]);
-    if (!o2.startsWith("-") || o2.length < 2) break;
-    const a = b2(o2);
-    let s3 = t2 + 1;
-    for (const r2 of a) {
-      const i = {
-        name: r2.name,
-        value: r2.value,
-        absorbedNext: false,
-        isGlobal: true
-      };
-      r2.needsNext && i.value === void 0 && s3 < e.length && (i.value = String(e[s3]), i.absorbedNext = true, s3++), n.push(i);
-    }
-    t2 = s3;
-  }
-  return { flags: n, taskIndex: t2 };
-}
-function V(e, n, t2 = []) {
-  const o2 = B2(n), a = [], s3 = [];
-  let r2 = 0;
-  for (; r2 < e.length; ) {
-    const i = e[r2];
-    if (r(i)) {
-      s3.push(...o(i)), r2++;
-      continue;
-    }
-    const p2 = String(i);
-    if (p2 === "--") {
-      for (let d2 = r2 + 1; d2 < e.length; d2++) {
-        const g3 = e[d2];
-        r(g3) ? s3.push(...o(g3)) : s3.push(String(g3));
-      }
-      break;
-    }
-    if (!p2.startsWith("-") || p2.length < 2) {
-      a.push(p2), r2++;
-      continue;
-    }
-    const m2 = b2(p2, o2);
-    let u2 = r2 + 1;
-    for (const d2 of m2) {
-      const g3 = {
-        name: d2.name,
-        value: d2.value,
-        absorbedNext: false,
-        isGlobal: false
-      };
-      d2.needsNext && g3.value === void 0 && u2 < e.length && !r(e[u2]) && (g3.value = String(e[u2]), g3.absorbedNext = true, u2++), t2.push(g3);
-    }
-    r2 = u2;
-  }
-  return { flags: t2, positionals: a, pathspecs: s3 };
-}
-function* q({
-  write: e
-}) {
-  for (const n of e)
-    for (const t2 of K) {
-      const o2 = t2(n.key);
-      o2 && (yield o2);
-    }
-}
-function f2(e, n, t2 = String(e)) {
-  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
-  return function(s3) {
-    if (o2.test(s3))
-      return {
-        category: n,
-        message: `Configuring ${t2} is not permitted without enabling ${n}`
-      };
-  };
-}
-function l(e, n) {
-  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return f2(t2, n, e);
-}
-var K = [
-  f2("alias", "allowUnsafeAlias"),
-  f2("core.askPass", "allowUnsafeAskPass"),
-  f2("core.editor", "allowUnsafeEditor"),
-  f2("core.fsmonitor", "allowUnsafeFsMonitor"),
-  f2("core.gitProxy", "allowUnsafeGitProxy"),
-  f2("core.hooksPath", "allowUnsafeHooksPath"),
-  f2("core.pager", "allowUnsafePager"),
-  f2("core.sshCommand", "allowUnsafeSshCommand"),
-  l("credential.helper", "allowUnsafeCredentialHelper"),
-  l("diff.command", "allowUnsafeDiffExternal"),
-  f2("diff.external", "allowUnsafeDiffExternal"),
-  l("difftool.cmd", "allowUnsafeDiffExternal"),
-  l("diff.textconv", "allowUnsafeDiffTextConv"),
-  l("filter.clean", "allowUnsafeFilter"),
-  l("filter.process", "allowUnsafeFilter"),
-  l("filter.smudge", "allowUnsafeFilter"),
-  l("gpg.program", "allowUnsafeGpgProgram"),
-  f2("include.path", "allowUnsafeInclude"),
-  l("includeIf", "allowUnsafeInclude"),
-  f2("init.templateDir", "allowUnsafeTemplateDir"),
-  l("pager.", "allowUnsafePager"),
-  l("merge.driver", "allowUnsafeMergeDriver"),
-  l("mergetool.path", "allowUnsafeMergeDriver"),
-  l("mergetool.cmd", "allowUnsafeMergeDriver"),
-  l("protocol.allow", "allowUnsafeProtocolOverride"),
-  l("remote.receivepack", "allowUnsafePack"),
-  l("remote.uploadpack", "allowUnsafePack"),
-  f2("uploadpack.packObjectsHook", "allowUnsafePack"),
-  f2("sequence.editor", "allowUnsafeEditor"),
-  l("submodule.update", "allowUnsafeSubmodule"),
-  l("tar.command", "allowUnsafeCommandBinaries"),
-  l("trailer.cmd", "allowUnsafeCommandBinaries"),
-  l("trailer.command", "allowUnsafeCommandBinaries"),
-  l("url.insteadOf", "allowUnsafeUrlRewrite")
-];
-function* H2(e, n) {
-  for (const t2 of n)
-    for (const o2 of X) {
-      const a = o2(e, t2);
-      a && (yield a);
-    }
-}
-function c3(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s3 = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
-  return function(m2, u2) {
-    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s3 && u2.value === void 0) && r2.test(u2.name))
-      return {
-        category: t2,
-        message: i
-      };
-  };
-}
-var h = { globalOnly: true, withValue: true };
-var X = [
-  c3(null, /--(upload|receive)-pack/, "allowUnsafePack", {
-    name: "--upload-pack or --receive-pack"
-  }),
-  c3("clone", /^-\w*u/, "allowUnsafePack"),
-  c3("clone", "--u", "allowUnsafePack"),
-  c3("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
-  // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
-  c3("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
-  c3(null, "--template", "allowUnsafeTemplateDir"),
-  c3(null, "--exec-path", "allowUnsafeExec", h),
-  // `git` reads the configuration of whichever repository these name, so the
-  // directory alone is enough to deliver config the argv guards never see
-  c3(null, "--git-dir", "allowUnsafeConfigPaths", h),
-  c3(null, "--work-tree", "allowUnsafeConfigPaths", h),
-  c3(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
-];
-function k2(e, n, t2) {
-  return [...H2(e, n), ...q(t2)];
-}
-function Y2(...e) {
-  const { flags: n, taskIndex: t2 } = W2(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s3, pathspecs: r2 } = V(a, o2, n), i = D2(o2, n, s3);
-  return {
-    task: o2,
-    flags: n.map(J),
-    paths: r2,
-    config: i,
-    vulnerabilities: z2(k2(o2, n, i))
-  };
-}
-function z2(e) {
-  return Object.defineProperty(e, "vulnerabilities", {
-    value: e
-  });
-}
-function J({ value: e, name: n }) {
-  return e !== void 0 ? { name: n, value: e } : { name: n };
-}
-var y2 = {
-  editor: "allowUnsafeEditor",
-  git_askpass: "allowUnsafeAskPass",
-  git_config_global: "allowUnsafeConfigPaths",
-  git_config_system: "allowUnsafeConfigPaths",
-  git_config_count: "allowUnsafeConfigEnvCount",
-  git_config_parameters: "allowUnsafeConfigEnvCount",
-  git_config: "allowUnsafeConfigPaths",
-  git_editor: "allowUnsafeEditor",
-  git_exec_path: "allowUnsafeExec",
-  git_external_diff: "allowUnsafeDiffExternal",
-  git_pager: "allowUnsafePager",
-  git_proxy_command: "allowUnsafeGitProxy",
-  git_template_dir: "allowUnsafeTemplateDir",
-  git_sequence_editor: "allowUnsafeEditor",
-  git_ssh: "allowUnsafeSshCommand",
-  git_ssh_command: "allowUnsafeSshCommand",
-  pager: "allowUnsafePager",
-  prefix: "allowUnsafeConfigPaths",
-  ssh_askpass: "allowUnsafeAskPass",
-  visual: "allowUnsafeEditor"
-};
-function* Q(e) {
-  const n = parseInt(e.git_config_count ?? "0", 10);
-  for (let t2 = 0; t2 < n; t2++) {
-    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
-  }
-}
-function* Z2(e) {
-  for (const n of Object.keys(e))
-    if (_2(n)) {
-      const t2 = y2[n];
-      yield {
-        category: t2,
-        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
-      };
-    }
-}
-function _2(e) {
-  return Object.hasOwn(y2, e);
-}
-function ee(e) {
-  const n = {};
-  for (const [t2, o2] of Object.entries(e)) {
-    const a = t2.toLowerCase().trim();
-    (_2(a) || a.startsWith("git")) && (n[a] = String(o2));
-  }
-  return n;
-}
-function ne(e) {
-  const n = ee(e), t2 = {
-    read: [],
-    write: [...Q(n)]
-  }, o2 = [
-    ...Z2(n),
-    ...k2(null, [], t2)
-  ];
-  return {
-    config: t2,
-    vulnerabilities: o2
-  };
-}
-function oe(e, n) {
-  return [...Y2(...e).vulnerabilities, ...ne(n).vulnerabilities];
-}
-
-// ../../work/main/node_modules/simple-git/dist/index.mjs
-import { EventEmitter as Ce } from "node:events";
-var O3 = class extends Error {
-  constructor(e, n) {
-    super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
-  }
-};
-var Ae = class extends O3 {
-  constructor(e, n) {
-    super(void 0, n), this.config = e;
-  }
-};
-var A3 = class extends O3 {
-  constructor(e, n, r2) {
-    super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
-  }
-};
-var at = class extends O3 {
-  constructor(e, n) {
-    super(void 0, n || String(e)), this.git = e;
-  }
-};
-var xe = class extends O3 {
-  constructor(e) {
-    super(void 0, e);
-  }
-};
-var I3 = "\0";
-var W3 = () => {
-};
-function Ne(t2) {
-  return typeof t2 != "function" ? W3 : t2;
-}
-function $e(t2) {
-  return typeof t2 == "function" && t2 !== W3;
-}
-function Pe(t2, e) {
-  const n = t2.indexOf(e);
-  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
-}
-function Me(t2, e = 0) {
-  return Dt(t2) && t2.length > e ? t2[e] : void 0;
-}
-function N3(t2, e = 0) {
-  if (Dt(t2) && t2.length > e)
-    return t2[t2.length - 1 - e];
-}
-function Dt(t2) {
-  return Bt(t2);
-}
-function H3(t2 = "", e = true, n = `
-`) {
-  return t2.split(n).reduce((r2, s3) => {
-    const o2 = e ? s3.trim() : s3;
-    return o2 && r2.push(o2), r2;
-  }, []);
-}
-function ut(t2, e) {
-  return H3(t2, true).map((n) => e(n));
-}
-function Lt(t2) {
-  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
-}
-function S3(t2, e) {
-  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
-}
-function De(t2, e) {
-  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
-}
-function ct(t2, e) {
-  if (Array.isArray(t2)) {
-    const n = t2.indexOf(e);
-    n >= 0 && t2.splice(n, 1);
-  } else
-    t2.delete(e);
-  return e;
-}
-var ft = Object.prototype.toString.call.bind(Object.prototype.toString);
-function v2(t2) {
-  return Array.isArray(t2) ? t2 : [t2];
-}
-function jt(t2) {
-  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
-}
-function L3(t2) {
-  return v2(t2).map((e) => e instanceof String ? e : String(e));
-}
-function p(t2, e = 0) {
-  if (t2 == null)
-    return e;
-  const n = parseInt(t2, 10);
-  return Number.isNaN(n) ? e : n;
-}
-function U2(t2, e) {
-  const n = [];
-  for (let r2 = 0, s3 = t2.length; r2 < s3; r2++)
-    n.push(e, t2[r2]);
-  return n;
-}
-function F3(t2) {
-  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
-}
-function Le(t2) {
-  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
-}
-function je(t2, e) {
-  const n = {};
-  return e.forEach((r2) => {
-    t2[r2] !== void 0 && (n[r2] = t2[r2]);
-  }), n;
-}
-function wt(t2 = 0) {
-  return new Promise((e) => setTimeout(e, t2));
-}
-function bt(t2) {
-  if (t2 !== false)
-    return t2;
-}
-function d(t2, e, n) {
-  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
-}
-var K2 = (t2) => Array.isArray(t2);
-function st(t2, e) {
-  const n = r(t2) ? "string" : typeof t2;
-  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
-}
-var m = (t2) => typeof t2 == "string" || r(t2);
-var Be = (t2) => m(t2) || Buffer.isBuffer(t2);
-var G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
-function lt(t2) {
-  return !!t2 && ft(t2) === "[object Object]";
-}
-function Ie(t2) {
-  return typeof t2 == "function";
-}
-var Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
-var V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
-var z3 = class _z {
-  constructor(e, n) {
-    this.stdOut = e, this.stdErr = n;
-  }
-  asStrings() {
-    return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
-  }
-};
-function Ue() {
-  throw new Error("LineParser:useMatches not implemented");
-}
-var l2 = class {
-  constructor(e, n) {
-    this.matches = [], this.useMatches = Ue, this.parse = (r2, s3) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s3, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
-  }
-  resetMatches() {
-    this.matches.length = 0;
-  }
-  prepareMatches() {
-    return this.matches;
-  }
-  addMatch(e, n, r2) {
-    const s3 = r2 && e.exec(r2);
-    return s3 && this.pushMatch(n, s3), !!s3;
-  }
-  pushMatch(e, n) {
-    this.matches.push(...n.slice(1));
-  }
-};
-var x3 = class extends l2 {
-  addMatch(e, n, r2) {
-    return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
-  }
-  pushMatch(e, n) {
-    (e > 0 || n.length > 1) && super.pushMatch(e, n);
-  }
-};
-var Fe = {
-  binary: "git",
-  maxConcurrentProcesses: 5,
-  config: [],
-  trimmed: false
-};
-function Ge(...t2) {
-  const e = process.cwd(), n = Object.assign(
-    { baseDir: e, ...Fe },
-    ...t2.filter((r2) => typeof r2 == "object" && r2)
-  );
-  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
-}
-function It(t2, e = []) {
-  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
-    const s3 = t2[r2];
-    if (r(s3))
-      n.push(s3);
-    else if (st(s3, ["boolean"]))
-      n.push(r2 + "=" + s3);
-    else if (Array.isArray(s3))
-      for (const o2 of s3)
-        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
-    else
-      n.push(r2);
-    return n;
-  }, e) : e;
-}
-function h2(t2, e = 0, n = false) {
-  const r2 = [];
-  for (let s3 = 0, o2 = e < 0 ? t2.length : e; s3 < o2; s3++)
-    "string|number".includes(typeof t2[s3]) && r2.push(String(t2[s3]));
-  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
-}
-function ze(t2) {
-  const e = typeof N3(t2) == "function";
-  return L3(d(N3(t2, e ? 1 : 0), K2, []));
-}
-function ht(t2) {
-  const e = Ie(N3(t2));
-  return d(N3(t2, e ? 1 : 0), lt);
-}
-function u(t2, e = true) {
-  const n = Ne(N3(t2));
-  return e || $e(n) ? n : void 0;
-}
-function Tt(t2, e) {
-  return t2(e.stdOut, e.stdErr);
-}
-function E3(t2, e, n, r2 = true) {
-  return v2(n).forEach((s3) => {
-    for (let o2 = H3(s3, r2), i = 0, a = o2.length; i < a; i++) {
-      const c4 = (y3 = 0) => {
-        if (!(i + y3 >= a))
-          return o2[i + y3];
-      };
-      e.some(({ parse: y3 }) => y3(c4, t2));
-    }
-  }), t2;
-}
-var mt = ({ exitCode: t2 }, e, n, r2) => {
-  if (t2 === V2.UNCLEAN && Ve(e))
-    return n(Buffer.from("false"));
-  r2(e);
-};
-var Ut = (t2) => t2.trim() === "true";
-function We(t2) {
-  switch (t2) {
-    case "bare":
-      return Ke();
-    case "root":
-      return He();
-  }
-  return {
-    commands: ["rev-parse", "--is-inside-work-tree"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function He() {
-  return {
-    commands: ["rev-parse", "--git-dir"],
-    format: "utf-8",
-    onError: mt,
-    parser(e) {
-      return /^\.(git)?$/.test(e.trim());
-    }
-  };
-}
-function Ke() {
-  return {
-    commands: ["rev-parse", "--is-bare-repository"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function Ve(t2) {
-  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
-}
-var Xe = class {
-  constructor(e) {
-    this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
-  }
-};
-var Ye = /^[a-z]+\s*/i;
-var Qe = /^[a-z]+\s+[a-z]+\s*/i;
-var Je = /\/$/;
-function Ze(t2, e) {
-  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
-  return H3(e).forEach((s3) => {
-    const o2 = s3.replace(r2, "");
-    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
-  }), n;
-}
-var Ft = [];
-function tn(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser: t2
-  };
-}
-function b3(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser() {
-      throw typeof t2 == "string" ? new xe(t2) : t2;
-    }
-  };
-}
-function g2(t2, e = false) {
-  return {
-    commands: t2,
-    format: "utf-8",
-    parser(n) {
-      return e ? String(n).trim() : n;
-    }
-  };
-}
-function Gt(t2) {
-  return {
-    commands: t2,
-    format: "buffer",
-    parser(e) {
-      return e;
-    }
-  };
-}
-function en(t2) {
-  return t2.format === "buffer";
-}
-function kt(t2) {
-  return t2.format === "empty" || !t2.commands.length;
-}
-var nn = "Git clean interactive mode is not supported";
-var rn = 'Git clean mode parameter ("n" or "f") is required';
-var sn = "Git clean unknown option found in: ";
-var zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
-var qt = /* @__PURE__ */ new Set([
-  "i",
-  ...L3(Object.values(zt))
-]);
-function on(t2, e) {
-  const { cleanMode: n, options: r2, valid: s3 } = cn(t2);
-  return n ? s3.options ? (r2.push(...e), r2.some(hn) ? b3(nn) : an(n, r2)) : b3(sn + JSON.stringify(t2)) : b3(rn);
-}
-function an(t2, e) {
-  return {
-    commands: ["clean", `-${t2}`, ...e],
-    format: "utf-8",
-    parser(r2) {
-      return Ze(t2 === "n", r2);
-    }
-  };
-}
-function un(t2) {
-  return Array.isArray(t2) && t2.every((e) => qt.has(e));
-}
-function cn(t2) {
-  let e, n = [], r2 = { cleanMode: false, options: true };
-  return t2.replace(/[^a-z]i/g, "").split("").forEach((s3) => {
-    fn(s3) ? (e = s3, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s3}`);
-  }), {
-    cleanMode: e,
-    options: n,
-    valid: r2
-  };
-}
-function fn(t2) {
-  return t2 === "f" || t2 === "n";
-}
-function ln(t2) {
-  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
-}
-function hn(t2) {
-  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
-}
-var mn = class {
-  constructor() {
-    this.files = [], this.values = /* @__PURE__ */ Object.create(null);
-  }
-  get all() {
-    return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
-  }
-  addFile(e) {
-    if (!(e in this.values)) {
-      const n = N3(this.files);
-      this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
-    }
-    return this.values[e];
-  }
-  addValue(e, n, r2) {
-    const s3 = this.addFile(e);
-    Object.hasOwn(s3, n) ? Array.isArray(s3[n]) ? s3[n].push(r2) : s3[n] = [s3[n], r2] : s3[n] = r2, this._all = void 0;
-  }
-};
-function pn(t2) {
-  const e = new mn();
-  for (const n of Wt(t2))
-    e.addValue(n.file, String(n.key), n.value);
-  return e;
-}
-function dn(t2, e) {
-  let n = null;
-  const r2 = [], s3 = /* @__PURE__ */ new Map();
-  for (const o2 of Wt(t2, e))
-    o2.key === e && (r2.push(n = o2.value), s3.has(o2.file) || s3.set(o2.file, []), s3.get(o2.file).push(n));
-  return {
-    key: e,
-    paths: Array.from(s3.keys()),
-    scopes: s3,
-    value: n,
-    values: r2
-  };
-}
-function gn(t2) {
-  return t2.replace(/^(file):/, "");
-}
-function* Wt(t2, e = null) {
-  const n = t2.split("\0");
-  for (let r2 = 0, s3 = n.length - 1; r2 < s3; ) {
-    const o2 = gn(n[r2++]);
-    let i = n[r2++], a = e;
-    if (i.includes(`
-`)) {
-      const c4 = Pe(i, `
-`);
-      a = c4[0], i = c4[1];
-    }
-    yield { file: o2, key: a, value: i };
-  }
-}
-var Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
-function Y3(t2, e) {
-  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
-}
-function yn(t2, e, n, r2) {
-  const s3 = ["config", `--${r2}`];
-  return n && s3.push("--add"), s3.push(t2, e), {
-    commands: s3,
-    format: "utf-8",
-    parser(o2) {
-      return o2;
-    }
-  };
-}
-function wn(t2, e) {
-  const n = ["config", "--null", "--show-origin", "--get-all", t2];
-  return e && n.splice(1, 0, `--${e}`), {
-    commands: n,
-    format: "utf-8",
-    parser(r2) {
-      return dn(r2, t2);
-    }
-  };
-}
-function bn(t2) {
-  const e = ["config", "--list", "--show-origin", "--null"];
-  return t2 && e.push(`--${t2}`), {
-    commands: e,
-    format: "utf-8",
-    parser(n) {
-      return pn(n);
-    }
-  };
-}
-function Tn() {
-  return {
-    addConfig(t2, e, ...n) {
-      return this._runTask(
-        yn(
-          t2,
-          e,
-          n[0] === true,
-          Y3(
-            n[1],
-            "local"
-            /* local */
-          )
-        ),
-        u(arguments)
-      );
-    },
-    getConfig(t2, e) {
-      return this._runTask(
-        wn(t2, Y3(e, void 0)),
-        u(arguments)
-      );
-    },
-    listConfig(...t2) {
-      return this._runTask(
-        bn(Y3(t2[0], void 0)),
-        u(arguments)
-      );
-    }
-  };
-}
-var Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
-var kn = new Set(Object.values(Kt));
-function _n(t2) {
-  return kn.has(t2);
-}
-var _t;
-var vn = ["-h"];
-var j3 = /* @__PURE__ */ Symbol("grepQuery");
-var En = class {
-  constructor() {
-    this[_t] = [];
-  }
-  *[(_t = j3, Symbol.iterator)]() {
-    for (const e of this[j3])
-      yield e;
-  }
-  and(...e) {
-    return e.length && this[j3].push("--and", "(", ...U2(e, "-e"), ")"), this;
-  }
-  param(...e) {
-    return this[j3].push(...U2(e, "-e")), this;
-  }
-};
-function Sn(...t2) {
-  return new En().param(...t2);
-}
-function Rn(t2) {
-  const e = /* @__PURE__ */ new Set(), n = {};
-  return ut(t2, (r2) => {
-    const [s3, o2, i] = r2.split(I3);
-    e.add(s3), (n[s3] = n[s3] || []).push({
-      line: p(o2),
-      path: s3,
-      preview: i
-    });
-  }), {
-    paths: e,
-    results: n
-  };
-}
-function On() {
-  return {
-    grep(t2) {
-      const e = u(arguments), n = h2(arguments);
-      for (const s3 of vn)
-        if (n.includes(s3))
-          return this._runTask(
-            b3(`git.grep: use of "${s3}" is not supported.`),
-            e
-          );
-      typeof t2 == "string" && (t2 = Sn().param(t2));
-      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
-      return this._runTask(
-        {
-          commands: r2,
-          format: "utf-8",
-          parser(s3) {
-            return Rn(s3);
-          }
-        },
-        e
-      );
-    }
-  };
-}
-var Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
-var Cn = L3(Object.values(Vt));
-function An(t2, e) {
-  const n = ["reset"];
-  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g2(n);
-}
-function xn(t2) {
-  if (Xt(t2))
-    return t2;
-  switch (typeof t2) {
-    case "string":
-    case "undefined":
-      return "soft";
-  }
-}
-function Xt(t2) {
-  return typeof t2 == "string" && Cn.includes(t2);
-}
-import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
-import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
-function Nn() {
-  return (0, import_debug.default)("simple-git");
-}
-function vt(t2, e, n) {
-  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s3) => {
-    t2(r2, ...s3), n(r2, ...s3);
-  } : t2 : (r2, ...s3) => {
-    t2(`%s ${r2}`, e, ...s3), n && n(r2, ...s3);
-  };
-}
-function $n(t2, e, { namespace: n }) {
-  if (typeof t2 == "string")
-    return t2;
-  const r2 = e && e.namespace || "";
-  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
-}
-function $3(t2, e, n, r2 = Nn()) {
-  const s3 = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
-  return y3(n);
-  function c4(w3, T3) {
-    return S3(
-      o2,
-      $3(t2, a.replace(/^[^:]+/, w3), T3, r2)
-    );
-  }
-  function y3(w3) {
-    const T3 = w3 && `[${w3}]` || "", k3 = i && vt(i, T3) || W3, C3 = vt(r2, `${s3} ${T3}`, k3);
-    return Object.assign(i ? k3 : C3, {
-      label: t2,
-      sibling: c4,
-      info: C3,
-      step: y3
-    });
-  }
-}
-var M3 = class M4 {
-  constructor(e = "GitExecutor") {
-    this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
-  }
-  withProgress(e) {
-    return this._queue.get(e);
-  }
-  createProgress(e) {
-    const n = M4.getName(e.commands[0]), r2 = $3(this.logLabel, n);
-    return {
-      task: e,
-      logger: r2,
-      name: n
-    };
-  }
-  push(e) {
-    const n = this.createProgress(e);
-    return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
-  }
-  fatal(e) {
-    for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
-      n === e.task ? (r2.info("Failed %o", e), r2(
-        "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
-      )) : r2.info(
-        "A fatal exception occurred in a previous task, the queue has been purged: %o",
-        e.message
-      ), this.complete(n);
-    if (this._queue.size !== 0)
-      throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
-  }
-  complete(e) {
-    this.withProgress(e) && this._queue.delete(e);
-  }
-  attempt(e) {
-    const n = this.withProgress(e);
-    if (!n)
-      throw new O3(void 0, "TasksPendingQueue: attempt called for an unknown task");
-    return n.logger("Starting task"), n;
-  }
-  static getName(e = "empty") {
-    return `task:${e}:${++M4.counter}`;
-  }
-};
-M3.counter = 0;
-var ot = M3;
-var Pn = class {
-  constructor(e, n, r2) {
-    this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
-  }
-  get cwd() {
-    return this._cwd || this._executor.cwd;
-  }
-  set cwd(e) {
-    this._cwd = e;
-  }
-  get env() {
-    return this._executor.env;
-  }
-  get outputHandler() {
-    return this._executor.outputHandler;
-  }
-  chain() {
-    return this;
-  }
-  push(e) {
-    return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
-  }
-  async attemptTask(e) {
-    const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
-    try {
-      const { logger: s3 } = this._queue.attempt(e);
-      return await (kt(e) ? this.attemptEmptyTask(e, s3) : this.attemptRemoteTask(e, s3));
-    } catch (s3) {
-      throw this.onFatalException(e, s3);
-    } finally {
-      r2(), n();
-    }
-  }
-  onFatalException(e, n) {
-    const r2 = n instanceof O3 ? Object.assign(n, { task: e }) : new O3(e, n && String(n));
-    return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
-  }
-  async attemptRemoteTask(e, n) {
-    const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s3 = this._plugins.exec(
-      "spawn.args",
-      [...e.commands],
-      this.taskContext(e, e.commands)
-    ), o2 = await this.gitResponse(
-      e,
-      r2,
-      s3,
-      this.outputHandler,
-      n.step("SPAWN")
-    ), i = await this.handleTaskData(e, s3, o2, n.step("HANDLE"));
-    return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
-  }
-  async attemptEmptyTask(e, n) {
-    return n("empty task bypassing child process to call to task's parser"), e.parser(this);
-  }
-  handleTaskData(e, n, r2, s3) {
-    const { exitCode: o2, rejection: i, stdOut: a, stdErr: c4 } = r2;
-    return new Promise((y3, w3) => {
-      s3("Preparing to handle process response exitCode=%d stdOut=", o2);
-      const { error: T3 } = this._plugins.exec(
-        "task.error",
-        { error: i },
-        {
-          ...this.taskContext(e, n),
-          ...r2
-        }
-      );
-      if (T3 && e.onError)
-        return s3.info("exitCode=%s handling with custom error handler"), e.onError(
-          r2,
-          T3,
-          (k3) => {
-            s3.info("custom error handler treated as success"), s3("custom error returned a %s", ft(k3)), y3(
-              new z3(
-                Array.isArray(k3) ? Buffer.concat(k3) : k3,
-                Buffer.concat(c4)
-              )
-            );
-          },
-          w3
-        );
-      if (T3)
-        return s3.info(
-          "handling as error: exitCode=%s stdErr=%s rejection=%o",
-          o2,
-          c4.length,
-          i
-        ), w3(T3);
-      s3.info("retrieving task output complete"), y3(new z3(Buffer.concat(a), Buffer.concat(c4)));
-    });
-  }
-  async gitResponse(e, n, r2, s3, o2) {
-    const i = o2.sibling("output"), a = this._plugins.exec(
-      "spawn.options",
-      {
-        cwd: this.cwd,
-        env: this.env,
-        windowsHide: true
-      },
-      this.taskContext(e, e.commands)
-    );
-    return new Promise((c4) => {
-      const y3 = [], w3 = [];
-      o2.info("%s %o", n, r2), o2("%O", a);
-      let T3 = this._beforeSpawn(e, r2);
-      if (T3)
-        return c4({
-          stdOut: y3,
-          stdErr: w3,
-          exitCode: 9901,
-          rejection: T3
-        });
-      this._plugins.exec("spawn.before", void 0, {
-        ...this.taskContext(e, r2),
-        kill(C3) {
-          T3 = C3 || T3;
-        }
-      });
-      const k3 = ve(n, r2, a);
-      k3.stdout.on(
-        "data",
-        Et(y3, "stdOut", o2, i.step("stdOut"))
-      ), k3.stderr.on(
-        "data",
-        Et(w3, "stdErr", o2, i.step("stdErr"))
-      ), k3.on("error", Mn(w3, o2)), s3 && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s3(n, k3.stdout, k3.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
-        ...this.taskContext(e, r2),
-        spawned: k3,
-        close(C3, Te) {
-          c4({
-            stdOut: y3,
-            stdErr: w3,
-            exitCode: C3,
-            rejection: T3 || Te
-          });
-        },
-        kill(C3) {
-          k3.killed || (T3 = C3, k3.kill("SIGINT"));
-        }
-      });
-    });
-  }
-  _beforeSpawn(e, n) {
-    let r2;
-    return this._plugins.exec("spawn.before", void 0, {
-      ...this.taskContext(e, n),
-      kill(s3) {
-        r2 = s3 || r2;
-      }
-    }), r2;
-  }
-  taskContext(e, n) {
-    return {
-      method: String(Me(e.commands) || ""),
-      commands: n,
-      env: { ...this.env },
-      input: kt(e) ? void 0 : e.input
-    };
-  }
-};
-function Mn(t2, e) {
-  return (n) => {
-    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
-  };
-}
-function Et(t2, e, n, r2) {
-  return (s3) => {
-    n("%s received %L bytes", e, s3), r2("%B", s3), t2.push(s3);
-  };
-}
-var Dn = class {
-  constructor(e, n, r2) {
-    this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
-  }
-  chain() {
-    return new Pn(this, this._scheduler, this._plugins);
-  }
-  push(e) {
-    return this._chain.push(e);
-  }
-};
-function Ln(t2, e, n = W3) {
-  const r2 = (o2) => {
-    n(null, o2);
-  }, s3 = (o2) => {
-    o2?.task === t2 && n(o2, void 0);
-  };
-  e.then(r2, s3);
-}
-function St(t2, e) {
-  return tn((n) => {
-    if (!Lt(t2))
-      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
-    return (e || n).cwd = t2;
-  });
-}
-function Q2(t2) {
-  const e = ["checkout", ...t2];
-  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g2(e);
-}
-function jn() {
-  return {
-    checkout() {
-      return this._runTask(
-        Q2(h2(arguments, 1)),
-        u(arguments)
-      );
-    },
-    checkoutBranch(t2, e) {
-      return this._runTask(
-        Q2(["-b", t2, e, ...h2(arguments)]),
-        u(arguments)
-      );
-    },
-    checkoutLocalBranch(t2) {
-      return this._runTask(
-        Q2(["-b", t2, ...h2(arguments)]),
-        u(arguments)
-      );
-    }
-  };
-}
-var Yt = (t2, e, n) => {
-  const r2 = ["clone", ...n];
-  return m(t2) && r2.push(c2(t2)), m(e) && r2.push(c2(e)), g2(r2);
-};
-var Bn = (t2, e, n) => (S3(n, "--mirror"), Yt(t2, e, n));
-function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b3(`git.${t2}() requires a string 'repoPath'`);
-}
-function In() {
-  return {
-    clone(t2, ...e) {
-      return this._runTask(
-        Rt("clone", Yt, d(t2, m), ...e),
-        u(arguments)
-      );
-    },
-    mirror(t2, ...e) {
-      return this._runTask(
-        Rt("mirror", Bn, d(t2, m), ...e),
-        u(arguments)
-      );
-    }
-  };
-}
-var Un = [
-  new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
-    t2.branch = e, t2.commit = r2, t2.root = !!n;
-  }),
-  new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
-    const n = e.split("<"), r2 = n.pop();
-    !r2 || !r2.includes("@") || (t2.author = {
-      email: r2.substr(0, r2.length - 1),
-      name: n.join("<").trim()
-    });
-  }),
-  new l2(
-    /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-    (t2, [e, n, r2]) => {
-      t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
-    }
-  ),
-  new l2(
-    /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-    (t2, [e, n, r2]) => {
-      t2.summary.changes = parseInt(e, 10) || 0;
-      const s3 = parseInt(n, 10) || 0;
-      r2 === "-" ? t2.summary.deletions = s3 : r2 === "+" && (t2.summary.insertions = s3);
-    }
-  )
-];
-function Fn(t2) {
-  return E3({
-    author: null,
-    branch: "",
-    commit: "",
-    root: false,
-    summary: {
-      changes: 0,
-      insertions: 0,
-      deletions: 0
-    }
-  }, Un, t2);
-}
-function Gn(t2, e, n) {
-  return {
-    commands: [
-      "-c",
-      "core.abbrev=40",
-      "commit",
-      ...U2(t2, "-m"),
-      ...e,
-      ...n
-    ],
-    format: "utf-8",
-    parser: Fn
-  };
-}
-function zn() {
-  return {
-    commit(e, ...n) {
-      const r2 = u(arguments), s3 = t2(e) || Gn(
-        v2(e),
-        v2(d(n[0], G2, [])),
-        [
-          ...L3(d(n[1], K2, [])),
-          ...h2(arguments, 0, true)
-        ]
-      );
-      return this._runTask(s3, r2);
-    }
-  };
-  function t2(e) {
-    return !G2(e) && b3(
-      "git.commit: requires the commit message to be supplied as a string/string[]"
-    );
-  }
-}
-function qn() {
-  return {
-    count: 0,
-    garbage: 0,
-    inPack: 0,
-    packs: 0,
-    prunePackable: 0,
-    size: 0,
-    sizeGarbage: 0,
-    sizePack: 0
-  };
-}
-var Wn = new l2(
-  /([a-z-]+): (\d+)$/,
-  (t2, [e, n]) => {
-    const r2 = jt(e);
-    Object.hasOwn(t2, r2) && (t2[r2] = p(n));
-  }
-);
-function Hn() {
-  return {
-    countObjects() {
-      return this._runTask({
-        commands: ["count-objects", "--verbose"],
-        format: "utf-8",
-        parser(t2) {
-          return E3(qn(), [Wn], t2);
-        }
-      });
-    }
-  };
-}
-function Kn() {
-  return {
-    firstCommit() {
-      return this._runTask(
-        g2(["rev-list", "--max-parents=0", "HEAD"], true),
-        u(arguments)
-      );
-    }
-  };
-}
-function Vn(t2, e) {
-  const n = ["hash-object", t2];
-  return e && n.push("-w"), g2(n, true);
-}
-var J2 = class {
-  constructor(e, n, r2, s3) {
-    this.bare = e, this.path = n, this.existing = r2, this.gitDir = s3;
-  }
-};
-var Xn = /^Init.+ repository in (.+)$/;
-var Yn = /^Rein.+ in (.+)$/;
-function Qn(t2, e, n) {
-  const r2 = String(n).trim();
-  let s3;
-  if (s3 = Xn.exec(r2))
-    return new J2(t2, e, false, s3[1]);
-  if (s3 = Yn.exec(r2))
-    return new J2(t2, e, true, s3[1]);
-  let o2 = "";
-  const i = r2.split(" ");
-  for (; i.length; )
-    if (i.shift() === "in") {
-      o2 = i.join(" ");
-      break;
-    }
-  return new J2(t2, e, /^re/i.test(r2), o2);
-}
-var Qt = "--bare";
-function Jn(t2) {
-  return t2.includes(Qt);
-}
-function Zn(t2 = false, e, n) {
-  const r2 = ["init", ...n];
-  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
-    commands: r2,
-    format: "utf-8",
-    parser(s3) {
-      return Qn(r2.includes("--bare"), e, s3);
-    }
-  };
-}
-function tr(t2) {
-  return t2 === void 0 ? b3("interpretTrailers called without input content") : {
-    format: "utf-8",
-    parser(e) {
-      return Object.fromEntries(
-        ut(e, (n) => {
-          const r2 = n.indexOf(":");
-          return [
-            jt(n.substring(0, r2).toLowerCase()),
-            n.substring(r2 + 2).trim()
-          ];
-        })
-      );
-    },
-    commands: ["interpret-trailers", "--parse"],
-    input: t2
-  };
-}
-function er() {
-  return {
-    interpretTrailers(t2) {
-      return this._runTask(
-        tr(d(t2, Be)),
-        u(arguments)
-      );
-    }
-  };
-}
-var R3 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R3 || {});
-var Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
-function pt(t2) {
-  for (let e = 0; e < t2.length; e++) {
-    const n = Jt.exec(t2[e]);
-    if (n)
-      return `--${n[1]}`;
-  }
-  return "";
-}
-function nr(t2) {
-  return Jt.test(t2);
-}
-var rr = class {
-  constructor() {
-    this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
-  }
-};
-var Ot = [
-  new l2(
-    /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-    (t2, [e, n, r2 = ""]) => {
-      t2.files.push({
-        file: e.trim(),
-        changes: p(n),
-        insertions: r2.replace(/[^+]/g, "").length,
-        deletions: r2.replace(/[^-]/g, "").length,
-        binary: false
-      });
-    }
-  ),
-  new l2(
-    /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-    (t2, [e, n, r2]) => {
-      t2.files.push({
-        file: e.trim(),
-        before: p(n),
-        after: p(r2),
-        binary: true
-      });
-    }
-  ),
-  new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
-    t2.files.push({
-      file: e.trim(),
-      before: 0,
-      after: 0,
-      binary: true
-    });
-  }),
-  new l2(
-    /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-    (t2, [e, n]) => {
-      const r2 = /(\d+) i/.exec(n), s3 = /(\d+) d/.exec(n);
-      t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s3?.[1]);
-    }
-  )
-];
-var sr = [
-  new l2(
-    /(\d+)\t(\d+)\t(.+)$/,
-    (t2, [e, n, r2]) => {
-      const s3 = p(e), o2 = p(n);
-      t2.changed++, t2.insertions += s3, t2.deletions += o2, t2.files.push({
-        file: r2,
-        changes: s3 + o2,
-        insertions: s3,
-        deletions: o2,
-        binary: false
-      });
-    }
-  ),
-  new l2(/-\t-\t(.+)$/, (t2, [e]) => {
-    t2.changed++, t2.files.push({
-      file: e,
-      after: 0,
-      before: 0,
-      binary: true
-    });
-  })
-];
-var or = [
-  new l2(/(.+)$/, (t2, [e]) => {
-    t2.changed++, t2.files.push({
-      file: e,
-      changes: 0,
-      insertions: 0,
-      deletions: 0,
-      binary: false
-    });
-  })
-];
-var ir = [
-  new l2(
-    /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-    (t2, [e, n, r2, s3, o2]) => {
-      t2.changed++, t2.files.push({
-        file: o2 ?? r2,
-        changes: 0,
-        insertions: 0,
-        deletions: 0,
-        binary: false,
-        status: bt(_n(e) && e),
-        from: bt(!!o2 && r2 !== o2 && r2),
-        similarity: p(n)
-      });
-    }
-  )
-];
-var ar = {
-  [R3.NONE]: Ot,
-  [R3.STAT]: Ot,
-  [R3.NUM_STAT]: sr,
-  [R3.NAME_STATUS]: ir,
-  [R3.NAME_ONLY]: or
-};
-function Zt(t2 = R3.NONE) {
-  const e = ar[t2];
-  return (n) => E3(new rr(), e, n, false);
-}
-var te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
-var ee2 = " \xF2\xF2";
-var ne2 = " \xF2 ";
-var ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
-function cr(t2, e) {
-  return e.reduce(
-    (n, r2, s3) => (n[r2] = t2[s3] || "", n),
-    /* @__PURE__ */ Object.create({ diff: null })
-  );
-}
-function re(t2 = ne2, e = ur, n = R3.NONE) {
-  const r2 = Zt(n);
-  return function(s3) {
-    const o2 = H3(
-      s3.trim(),
-      false,
-      te
-    ).map(function(i) {
-      const a = i.split(ee2), c4 = cr(a[0].split(t2), e);
-      return a.length > 1 && a[1].trim() && (c4.diff = r2(a[1])), c4;
-    });
-    return {
-      all: o2,
-      latest: o2.length && o2[0] || null,
-      total: o2.length
-    };
-  };
-}
-function fr(t2) {
-  let e = pt(t2);
-  const n = ["diff"];
-  return e === R3.NONE && (e = R3.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
-    commands: n,
-    format: "utf-8",
-    parser: Zt(e)
-  };
-}
-function dt(t2) {
-  const e = t2.filter(nr);
-  if (e.length > 1)
-    return b3(
-      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
-    );
-  if (e.length && t2.includes("-z"))
-    return b3(
-      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
-    );
-}
-var se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
-function lr(t2, e) {
-  const n = [], r2 = [];
-  return Object.keys(t2).forEach((s3) => {
-    n.push(s3), r2.push(String(t2[s3]));
-  }), [n, r2.join(e)];
-}
-function hr(t2) {
-  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
-}
-function oe2(t2 = {}, e = []) {
-  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
-    hash: "%H",
-    date: t2.strictDate === false ? "%ai" : "%aI",
-    message: "%s",
-    refs: "%D",
-    body: t2.multiLine ? "%B" : "%b",
-    author_name: t2.mailMap !== false ? "%aN" : "%an",
-    author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s3, o2] = lr(r2, n), i = [], a = [
-    `--pretty=format:${te}${o2}${ee2}`,
-    ...e
-  ], c4 = t2.n || t2["max-count"] || t2.maxCount;
-  if (c4 && a.push(`--max-count=${c4}`), t2.from || t2.to) {
-    const y3 = t2.symmetric !== false ? "..." : "..";
-    i.push(`${t2.from || ""}${y3}${t2.to || ""}`);
-  }
-  return m(t2.file) && a.push("--follow", c2(t2.file)), It(hr(t2), a), {
-    fields: s3,
-    splitter: n,
-    commands: [...a, ...i]
-  };
-}
-function mr(t2, e, n) {
-  const r2 = re(t2, e, pt(n));
-  return {
-    commands: ["log", ...n],
-    format: "utf-8",
-    parser: r2
-  };
-}
-function pr() {
-  return {
-    log(...n) {
-      const r2 = u(arguments), s3 = oe2(
-        ht(arguments),
-        L3(d(arguments[0], K2, []))
-      ), o2 = e(...n) || dt(s3.commands) || t2(s3);
-      return this._runTask(o2, r2);
-    }
-  };
-  function t2(n) {
-    return mr(n.splitter, n.fields, n.commands);
-  }
-  function e(n, r2) {
-    return m(n) && m(r2) && b3(
-      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
-    );
-  }
-}
-var Z3 = class {
-  constructor(e, n = null, r2) {
-    this.reason = e, this.file = n, this.meta = r2;
-  }
-  toString() {
-    return `${this.file}:${this.reason}`;
-  }
-};
-var dr = class {
-  constructor() {
-    this.conflicts = [], this.merges = [], this.result = "success";
-  }
-  get failed() {
-    return this.conflicts.length > 0;
-  }
-  get reason() {
-    return this.result;
-  }
-  toString() {
-    return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
-  }
-};
-var ie = class {
-  constructor() {
-    this.remoteMessages = {
-      all: []
-    }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
-      changes: 0,
-      deletions: 0,
-      insertions: 0
-    };
-  }
-};
-var gr = class {
-  constructor() {
-    this.remote = "", this.hash = {
-      local: "",
-      remote: ""
-    }, this.branch = {
-      local: "",
-      remote: ""
-    }, this.message = "";
-  }
-  toString() {
-    return this.message;
-  }
-};
-function tt(t2) {
-  return t2.objects = t2.objects || {
-    compressing: 0,
-    counting: 0,
-    enumerating: 0,
-    packReused: 0,
-    reused: { count: 0, delta: 0 },
-    total: { count: 0, delta: 0 }
-  };
-}
-function Ct(t2) {
-  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
-  return {
-    count: p(e && e[1] || "0"),
-    delta: p(n && n[1] || "0")
-  };
-}
-var yr = [
-  new x3(
-    /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-    (t2, [e, n]) => {
-      const r2 = e.toLowerCase(), s3 = tt(t2.remoteMessages);
-      Object.assign(s3, { [r2]: p(n) });
-    }
-  ),
-  new x3(
-    /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-    (t2, [e, n]) => {
-      const r2 = e.toLowerCase(), s3 = tt(t2.remoteMessages);
-      Object.assign(s3, { [r2]: p(n) });
-    }
-  ),
-  new x3(
-    /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-    (t2, [e, n, r2]) => {
-      const s3 = tt(t2.remoteMessages);
-      s3.total = Ct(e), s3.reused = Ct(n), s3.packReused = p(r2);
-    }
-  )
-];
-var wr = [
-  new x3(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
-  ...yr,
-  new x3(
-    [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-    (t2, [e]) => {
-      t2.remoteMessages.pullRequestUrl = e;
-    }
-  ),
-  new x3(
-    [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-    (t2, [e, n, r2]) => {
-      t2.remoteMessages.vulnerabilities = {
-        count: p(e),
-        summary: n,
-        url: r2
-      };
-    }
-  )
-];
-function ae(t2, e) {
-  return E3({ remoteMessages: new br() }, wr, e);
-}
-var br = class {
-  constructor() {
-    this.all = [];
-  }
-};
-var Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
-var kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
-var _r = /^(create|delete) mode \d+ (.+)/;
-var vr = [
-  new l2(Tr, (t2, [e, n, r2]) => {
-    t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
-  }),
-  new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
-  new l2(_r, (t2, [e, n]) => {
-    S3(t2.files, n), S3(e === "create" ? t2.created : t2.deleted, n);
-  })
-];
-var Er = [
-  new l2(/^from\s(.+)$/i, (t2, [e]) => {
-    t2.remote = e;
-  }),
-  new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
-    t2.message = e;
-  }),
-  new l2(
-    /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-    (t2, [e, n, r2, s3]) => {
-      t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s3, t2.hash.remote = n;
-    }
-  )
-];
-var Sr = (t2, e) => E3(new ie(), vr, [t2, e]);
-var ue = (t2, e) => Object.assign(
-  new ie(),
-  Sr(t2, e),
-  ae(t2, e)
-);
-function Rr(t2, e) {
-  const n = E3(new gr(), Er, [t2, e]);
-  return n.message && n;
-}
-var Or = [
-  new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
-    t2.merges.push(e);
-  }),
-  new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
-    t2.conflicts.push(new Z3(e, n));
-  }),
-  new l2(
-    /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-    (t2, [e, n, r2]) => {
-      t2.conflicts.push(new Z3(e, n, { deleteRef: r2 }));
-    }
-  ),
-  new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
-    t2.conflicts.push(new Z3(e, null));
-  }),
-  new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
-    t2.result = e;
-  })
-];
-var Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
-var Ar = (t2) => E3(new dr(), Or, t2);
-function At(t2) {
-  return t2.length ? {
-    commands: ["merge", ...t2],
-    format: "utf-8",
-    parser(e, n) {
-      const r2 = Cr(e, n);
-      if (r2.failed)
-        throw new at(r2);
-      return r2;
-    }
-  } : b3("Git.merge requires at least one option");
-}
-function xr(t2, e, n) {
-  const r2 = n.includes("deleted"), s3 = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
-  return {
-    deleted: r2,
-    tag: s3,
-    branch: !s3,
-    new: !o2,
-    alreadyUpdated: o2,
-    local: t2,
-    remote: e
-  };
-}
-var Nr = [
-  new l2(/^Pushing to (.+)$/, (t2, [e]) => {
-    t2.repo = e;
-  }),
-  new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
-    t2.ref = {
-      ...t2.ref || {},
-      local: e
-    };
-  }),
-  new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
-    t2.pushed.push(xr(e, n, r2));
-  }),
-  new l2(
-    /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-    (t2, [e, n, r2]) => {
-      t2.branch = {
-        ...t2.branch || {},
-        local: e,
-        remote: n,
-        remoteName: r2
-      };
-    }
-  ),
-  new l2(
-    /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-    (t2, [e, n, r2, s3]) => {
-      t2.update = {
-        head: {
-          local: e,
-          remote: n
-        },
-        hash: {
-          from: r2,
-          to: s3
-        }
-      };
-    }
-  )
-];
-var $r = (t2, e) => {
-  const n = Pr(t2, e), r2 = ae(t2, e);
-  return {
-    ...n,
-    ...r2
-  };
-};
-var Pr = (t2, e) => E3({ pushed: [] }, Nr, [t2, e]);
-function Mr(t2 = {}, e) {
-  return S3(e, "--tags"), ce(t2, e);
-}
-function ce(t2 = {}, e) {
-  const n = ["push", ...e];
-  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S3(n, "--verbose"), S3(n, "--porcelain"), {
-    commands: n,
-    format: "utf-8",
-    parser: $r
-  };
-}
-function Dr() {
-  return {
-    showBuffer() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
-        Gt(t2),
-        u(arguments)
-      );
-    },
-    show() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return this._runTask(
-        g2(t2),
-        u(arguments)
-      );
-    }
-  };
-}
-var Lr = /^(.+)\0(.+)$/;
-var jr = class {
-  constructor(e, n, r2) {
-    if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
-      const s3 = Lr.exec(e) || [null, e, e];
-      this.from = s3[2] || "", this.path = s3[1] || "";
-    }
-  }
-};
-var Br = class {
-  constructor() {
-    this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
-  }
-};
-function xt(t2) {
-  const [e, n] = t2.split(I3);
-  return {
-    from: n || e,
-    to: e
-  };
-}
-function _3(t2, e, n) {
-  return [`${t2}${e}`, n];
-}
-function et(t2, ...e) {
-  return e.map((n) => _3(t2, n, (r2, s3) => r2.conflicted.push(s3)));
-}
-var Ir = new Map([
-  _3(
-    " ",
-    "A",
-    (t2, e) => t2.created.push(e)
-  ),
-  _3(
-    " ",
-    "D",
-    (t2, e) => t2.deleted.push(e)
-  ),
-  _3(
-    " ",
-    "M",
-    (t2, e) => t2.modified.push(e)
-  ),
-  _3("A", " ", (t2, e) => {
-    t2.created.push(e), t2.staged.push(e);
-  }),
-  _3("A", "M", (t2, e) => {
-    t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
-  }),
-  _3("D", " ", (t2, e) => {
-    t2.deleted.push(e), t2.staged.push(e);
-  }),
-  _3("M", " ", (t2, e) => {
-    t2.modified.push(e), t2.staged.push(e);
-  }),
-  _3("M", "M", (t2, e) => {
-    t2.modified.push(e), t2.staged.push(e);
-  }),
-  _3("R", " ", (t2, e) => {
-    t2.renamed.push(xt(e));
-  }),
-  _3("R", "M", (t2, e) => {
-    const n = xt(e);
-    t2.renamed.push(n), t2.modified.push(n.to);
-  }),
-  _3("!", "!", (t2, e) => {
-    (t2.ignored = t2.ignored || []).push(e);
-  }),
-  _3(
-    "?",
-    "?",
-    (t2, e) => t2.not_added.push(e)
-  ),
-  ...et(
-    "A",
-    "A",
-    "U"
-    /* UNMERGED */
-  ),
-  ...et(
-    "D",
-    "D",
-    "U"
-    /* UNMERGED */
-  ),
-  ...et(
-    "U",
-    "A",
-    "D",
-    "U"
-    /* UNMERGED */
-  ),
-  [
-    "##",
-    (t2, e) => {
-      const n = /ahead (\d+)/, r2 = /behind (\d+)/, s3 = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
-      let a = n.exec(e);
-      t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s3.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
-    }
-  ]
-]);
-var Ur = function(t2) {
-  const e = t2.split(I3), n = new Br();
-  for (let r2 = 0, s3 = e.length; r2 < s3; ) {
-    let o2 = e[r2++].trim();
-    o2 && (o2.charAt(0) === "R" && (o2 += I3 + (e[r2++] || "")), Fr(n, o2));
-  }
-  return n;
-};
-function Fr(t2, e) {
-  const n = e.trim();
-  switch (" ") {
-    case n.charAt(2):
-      return r2(n.charAt(0), n.charAt(1), n.slice(3));
-    case n.charAt(1):
-      return r2(" ", n.charAt(0), n.slice(2));
-    default:
-      return;
-  }
-  function r2(s3, o2, i) {
-    const a = `${s3}${o2}`, c4 = Ir.get(a);
-    c4 && c4(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s3, o2));
-  }
-}
-var Gr = ["--null", "-z"];
-function zr(t2) {
-  return {
-    format: "utf-8",
-    commands: [
-      "status",
-      "--porcelain",
-      "-b",
-      "-u",
-      "--null",
-      ...t2.filter((n) => !Gr.includes(n))
-    ],
-    parser(n) {
-      return Ur(n);
-    }
-  };
-}
-var fe = "installed=false";
-function q2(t2 = 0, e = 0, n = 0, r2 = "", s3 = true) {
-  return Object.defineProperty(
-    {
-      major: t2,
-      minor: e,
-      patch: n,
-      agent: r2,
-      installed: s3
-    },
-    "toString",
-    {
-      value() {
-        return `${this.major}.${this.minor}.${this.patch}`;
-      },
-      configurable: false,
-      enumerable: false
-    }
-  );
-}
-function qr() {
-  return q2(0, 0, 0, "", false);
-}
-function Wr() {
-  return {
-    version() {
-      return this._runTask({
-        commands: ["--version"],
-        format: "utf-8",
-        parser: Kr,
-        onError(t2, e, n, r2) {
-          if (t2.exitCode === V2.NOT_FOUND)
-            return n(Buffer.from(fe));
-          r2(e);
-        }
-      });
-    }
-  };
-}
-var Hr = [
-  new l2(
-    /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-    (t2, [e, n, r2, s3 = ""]) => {
-      Object.assign(
-        t2,
-        q2(p(e), p(n), p(r2), s3)
-      );
-    }
-  ),
-  new l2(
-    /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-    (t2, [e, n, r2, s3 = ""]) => {
-      Object.assign(t2, q2(p(e), p(n), r2, s3));
-    }
-  )
-];
-function Kr(t2) {
-  return t2 === fe ? qr() : E3(q2(0, 0, 0, t2), Hr, t2);
-}
-var le = class {
-  constructor(e) {
-    this._executor = e;
-  }
-  _runTask(e, n) {
-    const r2 = this._executor.chain(), s3 = r2.push(e);
-    return n && Ln(e, s3, n), Object.create(this, {
-      then: { value: s3.then.bind(s3) },
-      catch: { value: s3.catch.bind(s3) },
-      _executor: { value: r2 }
-    });
-  }
-  add(e) {
-    return this._runTask(
-      g2(["add", ...v2(e)]),
-      u(arguments)
-    );
-  }
-  cwd(e) {
-    const n = u(arguments);
-    return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
-      St(
-        e.path,
-        e.root && this._executor || void 0
-      ),
-      n
-    ) : this._runTask(
-      b3("Git.cwd: workingDirectory must be supplied as a string"),
-      n
-    );
-  }
-  hashObject(e, n) {
-    return this._runTask(
-      Vn(e, n === true),
-      u(arguments)
-    );
-  }
-  init(e) {
-    return this._runTask(
-      Zn(e === true, this._executor.cwd, h2(arguments)),
-      u(arguments)
-    );
-  }
-  merge() {
-    return this._runTask(
-      At(h2(arguments)),
-      u(arguments)
-    );
-  }
-  mergeFromTo(e, n) {
-    return m(e) && m(n) ? this._runTask(
-      At([e, n, ...h2(arguments)]),
-      u(arguments, false)
-    ) : this._runTask(
-      b3(
-        "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
-      )
-    );
-  }
-  outputHandler(e) {
-    return this._executor.outputHandler = e, this;
-  }
-  push() {
-    const e = ce(
-      {
-        remote: d(arguments[0], m),
-        branch: d(arguments[1], m)
-      },
-      h2(arguments)
-    );
-    return this._runTask(e, u(arguments));
-  }
-  stash() {
-    return this._runTask(
-      g2(["stash", ...h2(arguments)]),
-      u(arguments)
-    );
-  }
-  status() {
-    return this._runTask(
-      zr(h2(arguments)),
-      u(arguments)
-    );
-  }
-};
-Object.assign(
-  le.prototype,
-  jn(),
-  In(),
-  zn(),
-  Tn(),
-  Hn(),
-  Kn(),
-  On(),
-  er(),
-  pr(),
-  Dr(),
-  Wr()
-);
-var Vr = /* @__PURE__ */ (() => {
-  let t2 = 0;
-  return () => {
-    t2++;
-    const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
-    return {
-      promise: e,
-      done: n,
-      id: t2
-    };
-  };
-})();
-var Xr = class {
-  constructor(e = 2) {
-    this.concurrency = e, this.logger = $3("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
-  }
-  schedule() {
-    if (!this.pending.length || this.running.length >= this.concurrency) {
-      this.logger(
-        "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
-        this.pending.length,
-        this.running.length,
-        this.concurrency
-      );
-      return;
-    }
-    const e = S3(this.running, this.pending.shift());
-    this.logger("Attempting id=%s", e.id), e.done(() => {
-      this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
-    });
-  }
-  next() {
-    const { promise: e, id: n } = S3(this.pending, Vr());
-    return this.logger("Scheduling id=%s", n), this.schedule(), e;
-  }
-};
-function Yr(t2, e) {
-  return g2(["apply", ...e, ...t2]);
-}
-var he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
-var Qr = class {
-  constructor() {
-    this.all = [], this.branches = {}, this.current = "", this.detached = false;
-  }
-  push(e, n, r2, s3, o2) {
-    e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
-      current: e === "*",
-      linkedWorkTree: e === "+",
-      name: r2,
-      commit: s3,
-      label: o2
-    };
-  }
-};
-var Jr = [
-  new l2(
-    /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-    (t2, [e, n, r2, s3]) => {
-      t2.push(Nt(e), true, n, r2, s3);
-    }
-  ),
-  new l2(
-    /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-    (t2, [e, n, r2, s3]) => {
-      t2.push(Nt(e), false, n, r2, s3);
-    }
-  )
-];
-var Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
-  t2.push(he.CURRENT, false, e, "", "");
-});
-function Nt(t2) {
-  return t2 ? t2.charAt(0) : "";
-}
-function me(t2, e = false) {
-  return E3(
-    new Qr(),
-    e ? [Zr] : Jr,
-    t2
-  );
-}
-var ts = class {
-  constructor() {
-    this.all = [], this.branches = {}, this.errors = [];
-  }
-  get success() {
-    return !this.errors.length;
-  }
-};
-function es(t2, e) {
-  return {
-    branch: t2,
-    hash: e,
-    success: true
-  };
-}
-function ns(t2) {
-  return {
-    branch: t2,
-    hash: null,
-    success: false
-  };
-}
-var rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
-var pe = /^error[^']+'([^']+)'/m;
-var ss = [
-  new l2(rs, (t2, [e, n]) => {
-    const r2 = es(e, n);
-    t2.all.push(r2), t2.branches[e] = r2;
-  }),
-  new l2(pe, (t2, [e]) => {
-    const n = ns(e);
-    t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
-  })
-];
-var gt = (t2, e) => E3(new ts(), ss, [t2, e]);
-function de(t2, e) {
-  return e === V2.ERROR && pe.test(t2);
-}
-function os(t2) {
-  const e = ["-d", "-D", "--delete"];
-  return t2.some((n) => e.includes(n));
-}
-function is(t2) {
-  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
-  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
-    format: "utf-8",
-    commands: r2,
-    parser(s3, o2) {
-      return e ? gt(s3, o2).all[0] : me(s3, n);
-    }
-  };
-}
-function as() {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v"],
-    parser(t2) {
-      return me(t2);
-    }
-  };
-}
-function us(t2, e = false) {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
-    parser(n, r2) {
-      return gt(n, r2);
-    },
-    onError({ exitCode: n, stdOut: r2 }, s3, o2, i) {
-      if (!de(String(s3), n))
-        return i(s3);
-      o2(r2);
-    }
-  };
-}
-function cs(t2, e = false) {
-  const n = {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", t2],
-    parser(r2, s3) {
-      return gt(r2, s3).branches[t2];
-    },
-    onError({ exitCode: r2, stdErr: s3, stdOut: o2 }, i, a, c4) {
-      if (!de(String(i), r2))
-        return c4(i);
-      throw new at(
-        n.parser(F3(o2), F3(s3)),
-        String(i)
-      );
-    }
-  };
-  return n;
-}
-function fs(t2) {
-  return {
-    commands: ["check-ignore", ...t2],
-    format: "utf-8",
-    parser: ls
-  };
-}
-function ls(t2) {
-  return t2.split(/\n/g).map(hs).filter(Boolean);
-}
-function hs(t2) {
-  const e = t2.trim().replace(/^["']|["']$/g, "");
-  return e && Se(e);
-}
-var ms = [
-  new l2(/From (.+)$/, (t2, [e]) => {
-    t2.remote = e;
-  }),
-  new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-    t2.branches.push({
-      name: e,
-      tracking: n
-    });
-  }),
-  new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-    t2.tags.push({
-      name: e,
-      tracking: n
-    });
-  }),
-  new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
-    t2.deleted.push({
-      tracking: e
-    });
-  }),
-  new l2(
-    /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-    (t2, [e, n, r2, s3]) => {
-      t2.updated.push({
-        name: r2,
-        tracking: s3,
-        to: n,
-        from: e
-      });
-    }
-  )
-];
-function ps(t2, e) {
-  return E3({
-    raw: t2,
-    remote: null,
-    branches: [],
-    tags: [],
-    updated: [],
-    deleted: []
-  }, ms, [t2, e]);
-}
-function ds(t2) {
-  return /^--upload-pack(=|$)/.test(t2);
-}
-function gs(t2, e, n) {
-  const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b3("git.fetch: potential exploit argument blocked.") : {
-    commands: r2,
-    format: "utf-8",
-    parser: ps
-  };
-}
-var ys = [
-  new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
-    t2.moves.push({ from: e, to: n });
-  })
-];
-function ws(t2) {
-  return E3({ moves: [] }, ys, t2);
-}
-function bs(t2, e) {
-  return {
-    commands: ["mv", "-v", ...v2(t2), e],
-    format: "utf-8",
-    parser: ws
-  };
-}
-function Ts(t2, e, n) {
-  const r2 = ["pull", ...n];
-  return t2 && e && r2.splice(1, 0, t2, e), {
-    commands: r2,
-    format: "utf-8",
-    parser(s3, o2) {
-      return ue(s3, o2);
-    },
-    onError(s3, o2, i, a) {
-      const c4 = Rr(
-        F3(s3.stdOut),
-        F3(s3.stdErr)
-      );
-      if (c4)
-        return a(new at(c4));
-      a(o2);
-    }
-  };
-}
-function ks(t2) {
-  const e = {};
-  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
-}
-function _s(t2) {
-  const e = {};
-  return ge(t2, ([n, r2, s3]) => {
-    Object.hasOwn(e, n) || (e[n] = {
-      name: n,
-      refs: { fetch: "", push: "" }
-    }), s3 && r2 && (e[n].refs[s3.replace(/[^a-z]/g, "")] = r2);
-  }), Object.values(e);
-}
-function ge(t2, e) {
-  ut(t2, (n) => e(n.split(/\s+/)));
-}
-function vs(t2, e, n) {
-  return g2(["remote", "add", ...n, t2, e]);
-}
-function Es(t2) {
-  const e = ["remote"];
-  return t2 && e.push("-v"), {
-    commands: e,
-    format: "utf-8",
-    parser: t2 ? _s : ks
-  };
-}
-function Ss(t2) {
-  const e = [...t2];
-  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g2(e);
-}
-function Rs(t2) {
-  const e = [...t2];
-  return e[0] !== "remote" && e.unshift("remote"), g2(e);
-}
-function Os(t2) {
-  return g2(["remote", "remove", t2]);
-}
-function Cs(t2 = {}, e) {
-  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s3 = re(
-    n.splitter,
-    n.fields,
-    pt(r2)
-  );
-  return dt(r2) || {
-    commands: r2,
-    format: "utf-8",
-    parser: s3
-  };
-}
-function As(t2, e) {
-  return X2(["add", t2, e]);
-}
-function xs(t2) {
-  return X2(["init", ...t2]);
-}
-function X2(t2) {
-  const e = [...t2];
-  return e[0] !== "submodule" && e.unshift("submodule"), g2(e);
-}
-function Ns(t2) {
-  return X2(["update", ...t2]);
-}
-var $s = class {
-  constructor(e, n) {
-    this.all = e, this.latest = n;
-  }
-};
-var Ps = function(t2, e = false) {
-  const n = t2.split(`
-`).map(Ds).filter(Boolean);
-  e || n.sort(function(s3, o2) {
-    const i = s3.split("."), a = o2.split(".");
-    if (i.length === 1 || a.length === 1)
-      return Ms(B3(i[0]), B3(a[0]));
-    for (let c4 = 0, y3 = Math.max(i.length, a.length); c4 < y3; c4++) {
-      const w3 = ye(B3(i[c4]), B3(a[c4]));
-      if (w3)
-        return w3;
-    }
-    return 0;
-  });
-  const r2 = e ? n[0] : [...n].reverse().find((s3) => s3.indexOf(".") >= 0);
-  return new $s(n, r2);
-};
-function Ms(t2, e) {
-  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
-  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
-}
-function ye(t2, e) {
-  return t2 === e ? 0 : t2 > e ? 1 : -1;
-}
-function Ds(t2) {
-  return t2.trim();
-}
-function B3(t2) {
-  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
-}
-function Ls(t2 = []) {
-  const e = t2.some((n) => /^--sort=/.test(n));
-  return {
-    format: "utf-8",
-    commands: ["tag", "-l", ...t2],
-    parser(n) {
-      return Ps(n, e);
-    }
-  };
-}
-function js(t2) {
-  return {
-    format: "utf-8",
-    commands: ["tag", t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function Bs(t2, e) {
-  return {
-    format: "utf-8",
-    commands: ["tag", "-a", "-m", e, t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function f3(t2, e) {
-  this._plugins = e, this._executor = new Dn(
-    t2.baseDir,
-    new Xr(t2.maxConcurrentProcesses),
-    e
-  ), this._trimmed = t2.trimmed;
-}
-(f3.prototype = Object.create(le.prototype)).constructor = f3;
-f3.prototype.customBinary = function(t2) {
-  return this._plugins.reconfigure("binary", t2), this;
-};
-f3.prototype.env = function(t2, e) {
-  return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
-};
-f3.prototype.stashList = function(t2) {
-  return this._runTask(
-    Cs(
-      ht(arguments) || {},
-      K2(t2) && t2 || []
-    ),
-    u(arguments)
-  );
-};
-f3.prototype.mv = function(t2, e) {
-  return this._runTask(bs(t2, e), u(arguments));
-};
-f3.prototype.checkoutLatestTag = function(t2) {
-  var e = this;
-  return this.pull(function() {
-    e.tags(function(n, r2) {
-      e.checkout(r2.latest, t2);
-    });
-  });
-};
-f3.prototype.pull = function(t2, e, n, r2) {
-  return this._runTask(
-    Ts(
-      d(t2, m),
-      d(e, m),
-      h2(arguments)
-    ),
-    u(arguments)
-  );
-};
-f3.prototype.fetch = function(t2, e) {
-  return this._runTask(
-    gs(
-      d(t2, m),
-      d(e, m),
-      h2(arguments)
-    ),
-    u(arguments)
-  );
-};
-f3.prototype.tags = function(t2, e) {
-  return this._runTask(
-    Ls(h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.rebase = function() {
-  return this._runTask(
-    g2(["rebase", ...h2(arguments)]),
-    u(arguments)
-  );
-};
-f3.prototype.reset = function(t2) {
-  return this._runTask(
-    An(xn(t2), h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.revert = function(t2) {
-  const e = u(arguments);
-  return typeof t2 != "string" ? this._runTask(b3("Commit must be a string"), e) : this._runTask(
-    g2(["revert", ...h2(arguments, 0, true), t2]),
-    e
-  );
-};
-f3.prototype.addTag = function(t2) {
-  const e = typeof t2 == "string" ? js(t2) : b3("Git.addTag requires a tag name");
-  return this._runTask(e, u(arguments));
-};
-f3.prototype.addAnnotatedTag = function(t2, e) {
-  return this._runTask(
-    Bs(t2, e),
-    u(arguments)
-  );
-};
-f3.prototype.deleteLocalBranch = function(t2, e, n) {
-  return this._runTask(
-    cs(t2, typeof e == "boolean" ? e : false),
-    u(arguments)
-  );
-};
-f3.prototype.deleteLocalBranches = function(t2, e, n) {
-  return this._runTask(
-    us(t2, typeof e == "boolean" ? e : false),
-    u(arguments)
-  );
-};
-f3.prototype.branch = function(t2, e) {
-  return this._runTask(
-    is(h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.branchLocal = function(t2) {
-  return this._runTask(as(), u(arguments));
-};
-f3.prototype.raw = function(t2) {
-  const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
-  for (let s3 = 0; s3 < n.length && e; s3++)
-    if (!st(n[s3])) {
-      n.splice(s3, n.length - s3);
-      break;
-    }
-  n.push(...h2(arguments, 0, true));
-  var r2 = u(arguments);
-  return n.length ? this._runTask(g2(n, this._trimmed), r2) : this._runTask(
-    b3("Raw: must supply one or more command to execute"),
-    r2
-  );
-};
-f3.prototype.submoduleAdd = function(t2, e, n) {
-  return this._runTask(As(t2, e), u(arguments));
-};
-f3.prototype.submoduleUpdate = function(t2, e) {
-  return this._runTask(
-    Ns(h2(arguments, true)),
-    u(arguments)
-  );
-};
-f3.prototype.submoduleInit = function(t2, e) {
-  return this._runTask(
-    xs(h2(arguments, true)),
-    u(arguments)
-  );
-};
-f3.prototype.subModule = function(t2, e) {
-  return this._runTask(
-    X2(h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.listRemote = function() {
-  return this._runTask(
-    Ss(h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.addRemote = function(t2, e, n) {
-  return this._runTask(
-    vs(t2, e, h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.removeRemote = function(t2, e) {
-  return this._runTask(Os(t2), u(arguments));
-};
-f3.prototype.getRemotes = function(t2, e) {
-  return this._runTask(Es(t2 === true), u(arguments));
-};
-f3.prototype.remote = function(t2, e) {
-  return this._runTask(
-    Rs(h2(arguments)),
-    u(arguments)
-  );
-};
-f3.prototype.tag = function(t2, e) {
-  const n = h2(arguments);
-  return n[0] !== "tag" && n.unshift("tag"), this._runTask(g2(n), u(arguments));
-};
-f3.prototype.updateServerInfo = function(t2) {
-  return this._runTask(
-    g2(["update-server-info"]),
-    u(arguments)
-  );
-};
-f3.prototype.pushTags = function(t2, e) {
-  const n = Mr(
-    { remote: d(t2, m) },
-    h2(arguments)
-  );
-  return this._runTask(n, u(arguments));
-};
-f3.prototype.rm = function(t2) {
-  return this._runTask(
-    g2(["rm", "-f", ...v2(t2)]),
-    u(arguments)
-  );
-};
-f3.prototype.rmKeepLocal = function(t2) {
-  return this._runTask(
-    g2(["rm", "--cached", ...v2(t2)]),
-    u(arguments)
-  );
-};
-f3.prototype.catFile = function(t2, e) {
-  return this._catFile("utf-8", arguments);
-};
-f3.prototype.binaryCatFile = function() {
-  return this._catFile("buffer", arguments);
-};
-f3.prototype._catFile = function(t2, e) {
-  var n = u(e), r2 = ["cat-file"], s3 = e[0];
-  if (typeof s3 == "string")
-    return this._runTask(
-      b3("Git.catFile: options must be supplied as an array of strings"),
-      n
-    );
-  Array.isArray(s3) && r2.push.apply(r2, s3);
-  const o2 = t2 === "buffer" ? Gt(r2) : g2(r2);
-  return this._runTask(o2, n);
-};
-f3.prototype.diff = function(t2, e) {
-  const n = m(t2) ? b3(
-    "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
-  ) : g2(["diff", ...h2(arguments)]);
-  return this._runTask(n, u(arguments));
-};
-f3.prototype.diffSummary = function() {
-  return this._runTask(
-    fr(h2(arguments, 1)),
-    u(arguments)
-  );
-};
-f3.prototype.applyPatch = function(t2) {
-  const e = G2(t2) ? Yr(v2(t2), h2([].slice.call(arguments, 1))) : b3(
-    "git.applyPatch requires one or more string patches as the first argument"
-  );
-  return this._runTask(e, u(arguments));
-};
-f3.prototype.revparse = function() {
-  const t2 = ["rev-parse", ...h2(arguments, true)];
-  return this._runTask(
-    g2(t2, true),
-    u(arguments)
-  );
-};
-f3.prototype.clean = function(t2, e, n) {
-  const r2 = un(t2), s3 = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
-  return this._runTask(
-    on(s3, o2),
-    u(arguments)
-  );
-};
-f3.prototype.exec = function(t2) {
-  const e = {
-    commands: [],
-    format: "utf-8",
-    parser() {
-      typeof t2 == "function" && t2();
-    }
-  };
-  return this._runTask(e);
-};
-f3.prototype.checkIgnore = function(t2, e) {
-  return this._runTask(
-    fs(v2(d(t2, G2, []))),
-    u(arguments)
-  );
-};
-f3.prototype.checkIsRepo = function(t2, e) {
-  return this._runTask(
-    We(d(t2, m)),
-    u(arguments)
-  );
-};
-function Is(t2) {
-  return t2 ? [{
-    type: "spawn.before",
-    action(r2, s3) {
-      t2.aborted && s3.kill(new A3(void 0, "abort", "Abort already signaled"));
-    }
-  }, {
-    type: "spawn.after",
-    action(r2, s3) {
-      function o2() {
-        s3.kill(new A3(void 0, "abort", "Abort signal received"));
-      }
-      t2.addEventListener("abort", o2), s3.spawned.on("close", () => t2.removeEventListener("abort", o2));
-    }
-  }] : void 0;
-}
-var Us = $3("", "plugin:allowEnvironment");
-function Fs(t2, e = false) {
-  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
-  return {
-    type: "spawn.options",
-    action(r2, s3) {
-      const o2 = { ...r2.env ?? process.env }, i = new Set(
-        Object.keys(s3.env).map((a) => a.toLowerCase().trim())
-      );
-      for (const a of Object.keys(o2)) {
-        const c4 = a.toLowerCase().trim();
-        if (!(!Gs(c4) || n.has(c4))) {
-          if (i.has(c4))
-            throw new A3(
-              void 0,
-              "allowEnvironment",
-              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
-            );
-          Us("removing ambient guarded environment variable %s", a), delete o2[a];
-        }
-      }
-      return {
-        ...r2,
-        env: {
-          ...o2,
-          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
-        }
-      };
-    }
-  };
-}
-function Gs(t2) {
-  const e = t2.toLowerCase().trim();
-  return e.startsWith("git_") || _2(e);
-}
-function zs(t2 = {}) {
-  return {
-    type: "spawn.args",
-    action(e, { env: n }) {
-      for (const r2 of oe(e, n))
-        if (t2[r2.category] !== true)
-          throw new A3(void 0, "unsafe", r2.message);
-      return e;
-    }
-  };
-}
-function qs(t2) {
-  const e = U2(t2, "-c");
-  return {
-    type: "spawn.args",
-    action(n) {
-      return [...e, ...n];
-    }
-  };
-}
-var $t = (0, import_promise_deferred.deferred)().promise;
-function Ws({
-  onClose: t2 = true,
-  onExit: e = 50
-} = {}) {
-  function n() {
-    let s3 = -1;
-    const o2 = {
-      close: (0, import_promise_deferred.deferred)(),
-      closeTimeout: (0, import_promise_deferred.deferred)(),
-      exit: (0, import_promise_deferred.deferred)(),
-      exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i = Promise.race([
-      t2 === false ? $t : o2.closeTimeout.promise,
-      e === false ? $t : o2.exitTimeout.promise
-    ]);
-    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
-      close(a) {
-        s3 = a, o2.close.done();
-      },
-      exit(a) {
-        s3 = a, o2.exit.done();
-      },
-      get exitCode() {
-        return s3;
-      },
-      result: i
-    };
-  }
-  function r2(s3, o2, i) {
-    s3 !== false && (s3 === true ? o2.promise : o2.promise.then(() => wt(s3))).then(i.done);
-  }
-  return {
-    type: "spawn.after",
-    async action(s3, { spawned: o2, close: i }) {
-      const a = n();
-      let c4 = true, y3 = () => {
-        c4 = false;
-      };
-      o2.stdout?.on("data", y3), o2.stderr?.on("data", y3), o2.on("error", y3), o2.on("close", (w3) => a.close(w3)), o2.on("exit", (w3) => a.exit(w3));
-      try {
-        await a.result, c4 && await wt(50), i(a.exitCode);
-      } catch (w3) {
-        i(a.exitCode, w3);
-      }
-    }
-  };
-}
-var we = $3("", "plugin:binary");
-var Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
-var Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
-function Vs(t2) {
-  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
-}
-function Pt(t2, e) {
-  if (t2.length < 1 || t2.length > 2)
-    throw new A3(void 0, "binary", Hs);
-  if (t2.some(Vs))
-    if (e)
-      we("permitted unsafe binary %o", t2);
-    else
-      throw new A3(void 0, "binary", Ks);
-  const [r2, s3] = t2;
-  return {
-    binary: r2,
-    prefix: s3
-  };
-}
-function Xs(t2, e = ["git"], n = false) {
-  let r2 = Pt(v2(e), n);
-  t2.on("binary", (s3) => {
-    r2 = Pt(v2(s3), n), we.info("reconfiguring %o", r2);
-  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s3) => r2.prefix ? [r2.prefix, ...s3] : s3);
-}
-var be = {
-  DISALLOWED_ABBREVIATED: {
-    text: "disallowed abbreviated or ambiguous option",
-    solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
-  },
-  UNKNOWN: {
-    text: "~ unknown ~",
-    solution: void 0
-  }
-};
-function Ys(t2) {
-  if (!t2)
-    return "UNKNOWN";
-  for (const [e, { text: n }] of Object.entries(be))
-    if (t2.startsWith(`fatal: ${n}`))
-      return e;
-  return "UNKNOWN";
-}
-var Qs = class extends O3 {
-  constructor(e = "") {
-    const n = Ys(e);
-    super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
-  }
-};
-function Js(t2) {
-  return !!(t2.exitCode && t2.stdErr.length);
-}
-function Zs(t2) {
-  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
-}
-function to(t2 = false, e = Js, n = Zs) {
-  return (r2, s3) => !t2 && r2 || !e(s3) ? r2 : n(s3);
-}
-function eo(t2, e) {
-  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O3(void 0, e);
-}
-function Mt(t2) {
-  return {
-    type: "task.error",
-    action(e, n) {
-      const r2 = t2(e.error, {
-        stdErr: n.stdErr,
-        stdOut: n.stdOut,
-        exitCode: n.exitCode
-      });
-      return Buffer.isBuffer(r2) ? {
-        error: eo(n.exitCode, r2.toString("utf-8"))
-      } : {
-        error: r2
-      };
-    }
-  };
-}
-var nt = $3("", "plugin:input");
-function no(t2) {
-  return {
-    type: "spawn.after",
-    action(e, { commands: n, input: r2, spawned: { stdin: s3 } }) {
-      if (!s3)
-        return;
-      const o2 = t2?.([...n]) ?? r2;
-      if (!o2)
-        return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s3.on("error", (i) => {
-        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
-      }), s3.end(o2);
-    }
-  };
-}
-var ro = class {
-  constructor() {
-    this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
-  }
-  on(e, n) {
-    this.events.on(e, n);
-  }
-  reconfigure(e, n) {
-    this.events.emit(e, n);
-  }
-  append(e, n) {
-    const r2 = S3(this.plugins, { type: e, action: n });
-    return () => this.plugins.delete(r2);
-  }
-  add(e) {
-    const n = [];
-    return v2(e).forEach(
-      (r2) => {
-        r2 && this.plugins.add(S3(n, r2));
-      }
-    ), () => {
-      n.forEach((r2) => {
-        this.plugins.delete(r2);
-      });
-    };
-  }
-  exec(e, n, r2) {
-    let s3 = n;
-    const o2 = Object.freeze(Object.create(r2));
-    for (const i of this.plugins)
-      i.type === e && (s3 = i.action(s3, o2));
-    return s3;
-  }
-};
-function so(t2) {
-  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
-  return [{
-    type: "spawn.args",
-    action(o2, i) {
-      return n.includes(i.method) ? De(o2, e) : o2;
-    }
-  }, {
-    type: "spawn.after",
-    action(o2, i) {
-      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
-        const c4 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
-        c4 && t2({
-          method: i.method,
-          stage: oo(c4[1]),
-          progress: p(c4[2]),
-          processed: p(c4[3]),
-          total: p(c4[4])
-        });
-      });
-    }
-  }];
-}
-function oo(t2) {
-  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
-}
-function io(t2) {
-  const e = je(t2, ["uid", "gid"]);
-  return {
-    type: "spawn.options",
-    action(n) {
-      return { ...e, ...n };
-    }
-  };
-}
-function ao() {
-  return {
-    type: "spawn.args",
-    action(t2) {
-      const e = [];
-      let n;
-      function r2(s3) {
-        (n = n || []).push(...s3);
-      }
-      for (let s3 = 0; s3 < t2.length; s3++) {
-        const o2 = t2[s3];
-        if (r(o2)) {
-          r2(o(o2));
-          continue;
-        }
-        if (o2 === "--") {
-          r2(
-            t2.slice(s3 + 1).flatMap((i) => r(i) && o(i) || i)
-          );
-          break;
-        }
-        e.push(o2);
-      }
-      return n ? [...e, "--", ...n.map(String)] : e;
-    }
-  };
-}
-function uo({
-  block: t2,
-  stdErr: e = true,
-  stdOut: n = true
-}) {
-  if (t2 > 0)
-    return {
-      type: "spawn.after",
-      action(r2, s3) {
-        let o2;
-        function i() {
-          o2 && clearTimeout(o2), o2 = setTimeout(c4, t2);
-        }
-        function a() {
-          s3.spawned.stdout?.off("data", i), s3.spawned.stderr?.off("data", i), s3.spawned.off("exit", a), s3.spawned.off("close", a), o2 && clearTimeout(o2);
-        }
-        function c4() {
-          a(), s3.kill(new A3(void 0, "timeout", "block timeout reached"));
-        }
-        n && s3.spawned.stdout?.on("data", i), e && s3.spawned.stderr?.on("data", i), s3.spawned.on("exit", a), s3.spawned.on("close", a), i();
-      }
-    };
-}
-var wo = (t2, e) => {
-  const n = new ro(), r2 = Ge(
-    t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
-    e
-  );
-  if (!Lt(r2.baseDir))
-    throw new Ae(
-      r2,
-      "Cannot use simple-git on a directory that does not exist"
-    );
-  return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
-    Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
-  ), new f3(r2, n);
-};
-
-// src/gitops/repository-location.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync2 } from "node:fs";
-import { resolve as resolve5 } from "node:path";
-var TOKEN_ENV = "ORCHESTRATE_GIT_TOKEN";
-var SCHEME3 = /^[a-z][a-z0-9+.-]*:\/\//i;
-var SCP_LIKE = /^[^/@:\s]+@[^/:\s]+:/;
-function locateRepository(repo, env = process.env) {
-  if (repo.trim() === "") throw new UsageError("`--repo` is empty; give a local path or a Git URL");
-  if (SCP_LIKE.test(repo) && !SCHEME3.test(repo)) return withName({ display: repo, fetchUrl: repo, secrets: [], local: false });
-  if (!SCHEME3.test(repo)) {
-    const path = resolve5(repo);
-    if (!existsSync2(path)) throw new UsageError(`Repository \`${repo}\` does not exist (looked for ${path}); give a local path or a Git URL`);
-    return withName({ display: path, fetchUrl: path, secrets: [], local: true });
-  }
-  let url2;
-  try {
-    url2 = new URL(repo);
-  } catch (error62) {
-    throw new UsageError(`\`--repo\` is not a valid URL: ${redactUrl(repo)}`, { cause: redactUrl(String(error62)) });
-  }
-  const protocol = url2.protocol.replace(/:$/, "");
-  if (!["https", "http", "file", "ssh", "git"].includes(protocol)) {
-    throw new UsageError(`Repository URLs use https://, ssh://, git:// or file://, got \`${protocol}://\``);
-  }
-  const username = decodeURIComponent(url2.username);
-  const password = decodeURIComponent(url2.password);
-  const secrets = [password, url2.password].filter((secret) => secret !== "");
-  url2.username = "";
-  url2.password = "";
-  const display = url2.href;
-  if (protocol !== "https" && protocol !== "http") return withName({ display, fetchUrl: display, secrets, local: false });
-  const token = env[TOKEN_ENV];
-  const credentials = password !== "" ? `${username}:${password}` : token ? `x-access-token:${token}` : void 0;
-  if (token) secrets.push(token);
-  if (credentials === void 0) return withName({ display, fetchUrl: display, secrets, local: false });
-  const encoded = Buffer.from(credentials).toString("base64");
-  return withName({ display, fetchUrl: display, authHeader: `Authorization: Basic ${encoded}`, secrets: [...secrets, encoded], local: false });
-}
-function sanitize(text, location) {
-  let clean = redactUrl(text);
-  for (const secret of location.secrets) if (secret.length > 0) clean = clean.split(secret).join("***");
-  return clean;
-}
-function withName(location) {
-  const base = location.display.replace(/[/\\]+$/, "").split(/[/\\:]/).pop()?.replace(/\.git$/, "") ?? "repo";
-  const safe = base.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "") || "repo";
-  const digest = createHash2("sha256").update(location.display).digest("hex").slice(0, 12);
-  return { ...location, stableName: `${safe}-${digest}` };
-}
-
-// src/gitops/git-env.ts
-var OWN_VARIABLES = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_INDEX_FILE"];
-var DROPPED = /* @__PURE__ */ new Set(["EDITOR", "VISUAL", "PAGER", "PREFIX", "SSH_ASKPASS"]);
-function gitEnvironment(location, extra = {}) {
-  const env = {};
-  for (const [key, value2] of Object.entries(process.env)) if (!key.toUpperCase().startsWith("GIT_") && !DROPPED.has(key.toUpperCase())) env[key] = value2;
-  env.GIT_TERMINAL_PROMPT = "0";
-  if (location.authHeader) {
-    env.GIT_CONFIG_COUNT = "1";
-    env.GIT_CONFIG_KEY_0 = "http.extraHeader";
-    env.GIT_CONFIG_VALUE_0 = location.authHeader;
-  }
-  return { ...env, ...extra };
-}
-function openGit(baseDir, location, extra = {}, workTree = false) {
-  const unsafe = { allowUnsafeConfigPaths: workTree, allowUnsafeConfigEnvCount: location.authHeader !== void 0 };
-  return wo({ baseDir, allowEnvironment: OWN_VARIABLES, unsafe, maxConcurrentProcesses: 4 }).env(gitEnvironment(location, extra));
-}
-function gitFailure(step, location, error62) {
-  const detail = sanitize(String(error62?.message ?? error62).trim(), location);
-  return new TransientError(`${step} failed for ${sanitize(location.display, location)}: ${detail}`, { cause: new Error(detail) });
-}
-
-// src/gitops/extract-tree.ts
-var run = promisify(execFile);
-async function extractTree(mirror, location, sha, dir) {
-  const target = resolve6(dir);
-  mkdirSync(target, { recursive: true });
-  if (readdirSync2(target).length > 0) throw new UsageError(`Workspace ${target} is not empty; each execution checks out into its own new directory`);
-  const index = join3(mirror, `orchestrate-index-${randomUUID()}`);
-  const git = openGit(mirror, location, { GIT_INDEX_FILE: index }, true);
-  try {
-    await git.raw(["read-tree", sha]);
-    await git.raw(["--work-tree", target, "checkout-index", "--all", "--force"]);
-  } catch (error62) {
-    throw gitFailure(`Checking out ${sha}`, location, error62);
-  } finally {
-    rmSync(index, { force: true });
-  }
-  await makeReadOnly(target);
-}
-async function makeReadOnly(dir) {
-  await run("chmod", ["-R", "a-w", "--", dir]);
-}
-
-// src/gitops/read-blobs.ts
-import { spawn } from "node:child_process";
-async function readBlobs(mirror, location, sha, paths) {
-  const wanted = [...new Set(paths)].filter((path) => path !== "" && !/[\n\r]/.test(path));
-  const result = /* @__PURE__ */ new Map();
-  if (wanted.length === 0) return result;
-  const output2 = await runBatch(mirror, location, wanted.map((path) => `${sha}:${path}
-`).join(""));
-  let offset = 0;
-  for (const path of wanted) {
-    const newline = output2.indexOf(10, offset);
-    if (newline === -1) break;
-    const header = output2.subarray(offset, newline).toString("utf8");
-    offset = newline + 1;
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!match) continue;
-    const size = Number(match[2]);
-    if (match[1] === "blob") result.set(path, Buffer.from(output2.subarray(offset, offset + size)));
-    offset += size + 1;
-  }
-  return result;
-}
-function runBatch(mirror, location, input2) {
-  return new Promise((resolve11, reject) => {
-    const child = spawn("git", ["--git-dir", mirror, "cat-file", "--batch"], { env: gitEnvironment(location), stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    const errors = [];
-    child.stdout.on("data", (chunk2) => chunks.push(chunk2));
-    child.stderr.on("data", (chunk2) => errors.push(chunk2));
-    child.on("error", (error62) => reject(new TransientError(`Cannot start git: ${error62.message}`, { cause: error62 })));
-    child.on("close", (code2) => {
-      if (code2 === 0) return resolve11(Buffer.concat(chunks));
-      const detail = sanitize(Buffer.concat(errors).toString("utf8").trim(), location);
-      reject(new TransientError(`Reading files from ${location.display} failed (git exit ${code2}): ${detail}`));
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(input2);
-  });
-}
-
-// src/gitops/git-source.ts
-var FULL_SHA = /^[0-9a-f]{40}$/;
-var REMOTE_HEAD = "refs/orchestrate/remote-head";
-var PIN_PREFIX = "refs/orchestrate/pins/";
-var GitSource = class {
-  display;
-  /** Absolute path of the bare mirror. */
-  mirror;
-  location;
-  initialized = false;
-  constructor(options) {
-    this.location = locateRepository(options.repo, options.env);
-    this.display = this.location.display;
-    this.mirror = resolve7(options.workdir, "repos", `${this.location.stableName}.git`);
-  }
-  async fetch(ref) {
-    await this.ensureMirror();
-    const refspecs = ["+HEAD:" + REMOTE_HEAD, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
-    try {
-      await this.git().raw(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, ...refspecs]);
-    } catch (error62) {
-      throw gitFailure("git fetch", this.location, error62);
-    }
-    return this.resolve(ref ?? "HEAD");
-  }
-  async resolve(ref) {
-    if (ref === "" || ref.startsWith("-") || /[\s\0]/.test(ref)) throw new UsageError(`\`${ref}\` is not a branch, tag or SHA`);
-    await this.ensureMirror();
-    let sha = this.location.local ? await this.revParse(ref, this.location.fetchUrl) : void 0;
-    sha ??= await this.revParse(ref.replace(/^HEAD(?=$|[~^@])/, REMOTE_HEAD));
-    if ((!sha || !await this.revParse(sha)) && FULL_SHA.test(sha ?? ref)) {
-      const wanted = sha ?? ref;
-      await this.git().raw(["fetch", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, wanted]).catch(() => void 0);
-      sha = await this.revParse(wanted);
-    }
-    if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
-    return sha;
-  }
-  async diff(base, head) {
-    const output2 = await this.run("git diff", ["diff", "--name-status", "--no-renames", "-z", base, head, "--"]);
-    const parts = output2.split("\0");
-    const changed = [];
-    for (let index = 0; index + 1 < parts.length; index += 2) {
-      const code2 = parts[index]?.charAt(0);
-      const path = parts[index + 1] ?? "";
-      changed.push({ path, status: code2 === "A" ? "added" : code2 === "D" ? "deleted" : "modified" });
-    }
-    return changed;
-  }
-  async checkout(sha, dir) {
-    await this.pin(sha);
-    await extractTree(this.mirror, this.location, sha, dir);
-  }
-  async pin(sha) {
-    if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
-    await this.resolve(sha);
-    await this.run("git update-ref", ["update-ref", `${PIN_PREFIX}${sha}`, sha]);
-  }
-  async readFiles(sha, paths) {
-    return readBlobs(this.mirror, this.location, sha, paths);
-  }
-  async listFiles(sha, dir) {
-    const output2 = await this.run("git ls-tree", ["ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, "--", ...dir ? [dir] : []]);
-    return output2.split("\0").filter((path) => path !== "").sort();
-  }
-  async grepFiles(sha, dir, needles) {
-    if (needles.length === 0) return [];
-    const output2 = await this.run("git grep", ["grep", "-l", "-z", "-F", "--full-name", ...needles.flatMap((needle) => ["-e", needle]), sha, "--", ...dir ? [dir] : []]);
-    const prefix = `${sha}:`;
-    return output2.split("\0").filter((entry) => entry !== "").map((entry) => entry.startsWith(prefix) ? entry.slice(prefix.length) : entry).sort();
-  }
-  async commitDate(sha) {
-    const output2 = await this.run("git log", ["log", "-1", "--format=%cI", sha, "--"]);
-    return new Date(output2.trim());
-  }
-  async revParse(name2, repository = this.mirror) {
-    const git = repository === this.mirror ? this.git() : openGit(repository, this.location);
-    const output2 = await git.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${name2}^{commit}`]).catch(() => "");
-    const sha = output2.trim();
-    return FULL_SHA.test(sha) ? sha : void 0;
-  }
-  async ensureMirror() {
-    if (this.initialized) return;
-    if (!existsSync3(join4(this.mirror, "HEAD"))) {
-      mkdirSync2(this.mirror, { recursive: true });
-      try {
-        await this.git().raw(["init", "--bare", "--quiet", this.mirror]);
-      } catch (error62) {
-        throw gitFailure("Creating the mirror", this.location, error62);
-      }
-    }
-    this.initialized = true;
-  }
-  async run(step, args) {
-    await this.ensureMirror();
-    try {
-      return await this.git().raw(args);
-    } catch (error62) {
-      throw gitFailure(step, this.location, error62);
-    }
-  }
-  git() {
-    return openGit(this.mirror, this.location);
-  }
-};
-
-// src/gitops/pipeline-diff.ts
-var TASK_FIELDS = ["type", "command", "script", "url", "image", "application", "manifest", "retry", "timeout", "resources"];
-function diffPipelines(file2, before, after, now) {
-  const a = sideOf2(before?.value);
-  const b4 = sideOf2(after?.value);
-  const nameOf2 = (blob) => isRecord(blob?.value) && typeof blob.value.name === "string" ? blob.value.name : void 0;
-  const typeOf = (task2) => typeof task2?.type === "string" ? task2.type : void 0;
-  const tasksChanged = [];
-  for (const [task2, next] of b4.tasks) {
-    const previous = a.tasks.get(task2);
-    if (!previous) continue;
-    const changes = TASK_FIELDS.flatMap((field) => {
-      const was = show(previous[field]);
-      const now2 = show(next[field]);
-      return was === now2 ? [] : [{ field, ...was !== void 0 ? { before: was } : {}, ...now2 !== void 0 ? { after: now2 } : {} }];
-    });
-    if (changes.length > 0) tasksChanged.push({ task: task2, changes });
-  }
-  const schedule2 = diffSchedules(a.schedule, b4.schedule, now);
-  return {
-    file: file2,
-    name: nameOf2(after) ?? nameOf2(before),
-    status: !before ? "added" : !after ? "removed" : "changed",
-    tasksAdded: [...b4.tasks].filter(([task2]) => !a.tasks.has(task2)).map(([task2, raw]) => ({ task: task2, type: typeOf(raw) })),
-    tasksRemoved: [...a.tasks].filter(([task2]) => !b4.tasks.has(task2)).map(([task2, raw]) => ({ task: task2, type: typeOf(raw) })),
-    tasksChanged,
-    edgesAdded: [...b4.edges].filter((edge) => !a.edges.has(edge)),
-    edgesRemoved: [...a.edges].filter((edge) => !b4.edges.has(edge)),
-    ...schedule2 ? { schedule: schedule2 } : {}
-  };
-}
-function sideOf2(value2) {
-  const entries = collectTasks(value2);
-  const tasks = new Map(entries.map((entry) => [`${entry.stage}.${entry.name}`, entry.raw]));
-  const graphTasks = entries.map((entry) => ({
-    id: `${entry.stage}.${entry.name}`,
-    stage: entry.stage,
-    name: entry.name,
-    stageIndex: entry.stageIndex,
-    dependencies: Array.isArray(entry.raw.dependencies) ? entry.raw.dependencies.filter((item) => typeof item === "string") : []
-  }));
-  const { graph } = buildTaskGraph(graphTasks, { parallel: true });
-  const edges = new Set(graph.explicitEdges.map(([from, to2]) => `${graphTasks[from]?.id} \u2192 ${graphTasks[to2]?.id}`));
-  return { tasks, edges, schedule: isRecord(value2) ? value2.schedule : void 0 };
-}
-function show(value2) {
-  if (value2 === void 0) return void 0;
-  return typeof value2 === "string" ? value2 : JSON.stringify(value2);
+// src/spec/referenced-files.ts
+function referencedFiles(pipeline2) {
+  const files = /* @__PURE__ */ new Set();
+  const add = (path) => {
+    if (typeof path === "string" && path !== "" && !hasTemplate(path)) files.add(path);
+  };
+  const addHooks = (hooks) => {
+    for (const hook3 of hooks ?? []) {
+      add(hook3.script);
+      add(hook3.config?.script);
+      add(hook3.config?.template);
+    }
+  };
+  for (const stage2 of pipeline2.stages) {
+    for (const task2 of stage2.tasks) {
+      if ("script" in task2) add(task2.script);
+      if ("application" in task2) add(task2.application);
+      if ("manifest" in task2) add(task2.manifest);
+      addHooks(task2.on_failure);
+      addHooks(task2.on_success);
+      addHooks(task2.post_hooks);
+    }
+  }
+  addHooks(pipeline2.notifications?.on_success);
+  addHooks(pipeline2.notifications?.on_failure);
+  addHooks(pipeline2.notifications?.on_retry);
+  return [...files].sort();
 }
 
 // src/gitops/repository-paths.ts
-import { posix } from "node:path";
 var PIPELINE_EXTENSION2 = /\.ya?ml$/i;
 function isPipelinePath(path, pipelinesDir) {
   const dir = normalizeDir(pipelinesDir);
@@ -35043,6 +35050,51 @@ function parsePipelineBlob(path, bytes) {
   const value2 = loaded.source?.value;
   const typed = pipeline.safeParse(value2);
   return { path, value: value2, pipeline: typed.success ? typed.data : void 0 };
+}
+function filesReferencedBy(blob) {
+  const paths = /* @__PURE__ */ new Set();
+  const add = (text) => {
+    const path = text !== "" && !/\s/.test(text) && !hasTemplate(text) ? toRepositoryPath(text) : void 0;
+    if (path !== void 0 && path !== ".") paths.add(path);
+  };
+  if (blob.pipeline) referencedFiles(blob.pipeline).forEach(add);
+  else walkStrings(blob.value, add);
+  return [...paths];
+}
+
+// src/gitops/validate-at-commit.ts
+async function validateAtCommit(source, sha, selection, options = {}) {
+  const scratch = mkdtempSync(join5(tmpdir(), "orchestrate-validate-"));
+  try {
+    const files = selection.validated.map((change) => change.file);
+    const referenced = files.flatMap((file2) => {
+      const blob = selection.head.get(file2);
+      return blob ? filesReferencedBy(blob) : [];
+    });
+    const contents = await source.readFiles(sha, [...files, ...referenced]);
+    for (const [path, bytes] of contents) {
+      mkdirSync3(dirname2(join5(scratch, path)), { recursive: true });
+      writeFileSync(join5(scratch, path), bytes);
+    }
+    const report = await validateFiles({
+      paths: files.filter((file2) => contents.has(file2)).map((file2) => join5(scratch, file2)),
+      strict: options.strict === true,
+      root: scratch,
+      extraChecks: options.extraChecks
+    });
+    return relocate(report, scratch, options.root ?? process.cwd());
+  } finally {
+    rmSync2(scratch, { recursive: true, force: true });
+  }
+}
+function relocate(report, scratch, root) {
+  const move = (text) => text.split(`${scratch}/`).join("").split(scratch).join(".");
+  return {
+    ...report,
+    root,
+    files: report.files.map((file2) => ({ ...file2, file: join5(root, file2.uri), context: void 0 })),
+    findings: report.findings.map((finding) => ({ ...finding, message: move(finding.message) }))
+  };
 }
 
 // src/gitops/pipeline-links.ts
@@ -35097,8 +35149,8 @@ async function selectPipelines(source, request2) {
     const candidates = (await source.grepFiles(request2.head, dir, needles)).filter((path) => isPipelinePath(path, dir));
     await readInto(request2.head, head, candidates);
     for (const file2 of candidates) {
-      const pipeline2 = head.get(file2)?.pipeline;
-      const hit = pipeline2 && referencedFiles(pipeline2).find((path) => otherChanges.has(toRepositoryPath(path) ?? ""));
+      const blob = head.get(file2);
+      const hit = blob && filesReferencedBy(blob).find((path) => otherChanges.has(path));
       if (hit) select(file2, "changed", `references \`${hit}\``);
     }
   }
@@ -35135,50 +35187,17 @@ async function validateRepository(request2) {
   const headSha = await source.fetch(request2.head);
   const baseSha = request2.base === void 0 ? void 0 : await source.resolve(request2.base);
   const selection = await selectPipelines(source, { base: baseSha, head: headSha, pipelinesDir: request2.pipelinesDir });
-  const report = await validateSelection(source, headSha, selection, request2);
+  const report = await validateAtCommit(source, headSha, selection, { strict: request2.strict === true, extraChecks: extraChecks(request2), root: localRoot(source.display) });
   const diffs = diffSelection(selection, request2.now ?? /* @__PURE__ */ new Date());
   const changed = [...selection.validated, ...selection.removed];
   const markdown = formatMarkdown({ report, changed, diffs, repository: source.display, baseSha, headSha });
   return { report, markdown, sarif: toSarif(report, request2.toolVersion ?? "0.0.0"), changed, baseSha, headSha };
-}
-async function validateSelection(source, sha, selection, request2) {
-  const scratch = mkdtempSync(join5(tmpdir(), "orchestrate-validate-"));
-  try {
-    const files = selection.validated.map((change) => change.file);
-    const referenced = files.flatMap((file2) => {
-      const pipeline2 = selection.head.get(file2)?.pipeline;
-      return pipeline2 ? referencedFiles(pipeline2).map(toRepositoryPath).filter((path) => path !== void 0) : [];
-    });
-    const contents = await source.readFiles(sha, [...files, ...referenced]);
-    for (const [path, bytes] of contents) {
-      mkdirSync3(dirname2(join5(scratch, path)), { recursive: true });
-      writeFileSync(join5(scratch, path), bytes);
-    }
-    const report = await validateFiles({
-      paths: files.filter((file2) => contents.has(file2)).map((file2) => join5(scratch, file2)),
-      strict: request2.strict === true,
-      root: scratch,
-      extraChecks: extraChecks(request2)
-    });
-    return relocate(report, scratch, localRoot(source.display));
-  } finally {
-    rmSync2(scratch, { recursive: true, force: true });
-  }
 }
 function extraChecks(request2) {
   const checks = [];
   if (request2.checkConnections) checks.push((files) => checkConnections(files, {}));
   if (request2.checkResources) checks.push((files) => checkResources(files, { capacity: {} }));
   return checks;
-}
-function relocate(report, scratch, root) {
-  const move = (text) => text.split(`${scratch}/`).join("").split(scratch).join(".");
-  return {
-    ...report,
-    root,
-    files: report.files.map((file2) => ({ ...file2, file: join5(root, file2.uri), context: void 0 })),
-    findings: report.findings.map((finding) => ({ ...finding, message: move(finding.message) }))
-  };
 }
 function localRoot(display) {
   return display.includes("://") || /^[^/@:\s]+@[^/:\s]+:/.test(display) ? process.cwd() : resolve8(display);
