@@ -3,16 +3,13 @@ import { appendFile, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError, TerminalError } from '../errors.js';
 import { assertExecutionId } from './ledger-lines.js';
+import { LogBuffer, type LogBatch, type LogBufferOptions } from './log-buffer.js';
 import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
 import type { LogRecord, LogStore } from './log-store.js';
 
-export interface FileLogStoreOptions {
+export interface FileLogStoreOptions extends LogBufferOptions {
   /** Holds `<execution-id>.ndjson`, one line per record; created when missing. */
   directory: string;
-  /** How long a line may wait in memory before it is written. @defaultValue 100 */
-  flushIntervalMs?: number;
-  /** Buffered lines that start a write at once, whatever the interval. @defaultValue 1_000 */
-  maxBufferedLines?: number;
   /** How often `follow` looks for lines written by other processes that `fs.watch` missed. @defaultValue 500 */
   pollIntervalMs?: number;
 }
@@ -26,11 +23,7 @@ const SUFFIX = '.ndjson';
  * line cut short by a kill is never returned.
  */
 export class FileLogStore implements LogStore {
-  private pending = new Map<string, string[]>();
-  private pendingCount = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private readonly buffer: LogBuffer;
   private readonly listeners = new Set<(executionId: string) => void>();
   private readonly follows = new Set<AbortController>();
   /** Files this store has written to: their last line is known to be whole. */
@@ -39,30 +32,18 @@ export class FileLogStore implements LogStore {
 
   constructor(private readonly options: FileLogStoreOptions) {
     mkdirSync(options.directory, { recursive: true });
+    this.buffer = new LogBuffer((batch) => this.write(batch), options);
   }
 
   append(executionId: string, record: LogRecord): void {
     this.assertOpen();
     assertExecutionId(executionId);
-    let lines = this.pending.get(executionId);
-    if (!lines) this.pending.set(executionId, (lines = []));
-    lines.push(encodeRecord(record));
-    this.pendingCount++;
-    if (this.pendingCount >= (this.options.maxBufferedLines ?? 1_000)) this.flushInBackground();
-    else this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushIntervalMs ?? 100);
+    this.buffer.add(executionId, encodeRecord(record));
   }
 
   /** Writes everything buffered so far; rejects with the first write failure since the last flush. */
-  async flush(): Promise<void> {
-    const batch = this.takePending();
-    const previous = this.writing;
-    this.writing = previous.then(() => this.write(batch)).catch((error: unknown) => void (this.failure ??= error));
-    await this.writing;
-    if (this.failure !== undefined) {
-      const failure = this.failure;
-      this.failure = undefined;
-      throw failure;
-    }
+  flush(): Promise<void> {
+    return this.buffer.flush();
   }
 
   async read(executionId: string, options: { task?: string; lines?: number } = {}): Promise<LogRecord[]> {
@@ -129,11 +110,8 @@ export class FileLogStore implements LogStore {
   async remove(executionId: string): Promise<void> {
     this.assertOpen();
     assertExecutionId(executionId);
-    const dropped = this.pending.get(executionId)?.length ?? 0;
-    this.pending.delete(executionId);
-    this.pendingCount -= dropped;
+    await this.buffer.drop(executionId);
     this.continued.delete(executionId);
-    await this.writing;
     await unlink(this.pathOf(executionId)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw this.failed('remove the logs of', executionId, error);
     });
@@ -147,21 +125,7 @@ export class FileLogStore implements LogStore {
     this.closed = true;
   }
 
-  private flushInBackground(): void {
-    // A failure is kept for the next `flush` (or dispose) to report.
-    this.flush().catch((error: unknown) => void (this.failure ??= error));
-  }
-
-  private takePending(): Map<string, string[]> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = new Map();
-    this.pendingCount = 0;
-    return batch;
-  }
-
-  private async write(batch: Map<string, string[]>): Promise<void> {
+  private async write(batch: LogBatch): Promise<void> {
     for (const [executionId, lines] of batch) {
       try {
         const path = this.pathOf(executionId);

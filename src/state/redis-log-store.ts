@@ -4,20 +4,17 @@ import { Redis } from 'ioredis';
 import { InternalError, TransientError } from '../errors.js';
 import { redactUrl } from '../validate/connections/redact-url.js';
 import { assertExecutionId } from './ledger-lines.js';
+import { LogBuffer, type LogBatch, type LogBufferOptions } from './log-buffer.js';
 import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
 import type { LogRecord, LogStore } from './log-store.js';
 
-export interface RedisLogStoreOptions {
+export interface RedisLogStoreOptions extends LogBufferOptions {
   /** `redis://[:password@]host:port[/db]`. */
   url: string;
   /** The state store's prefix, so one installation's keys sit together. @defaultValue 'orchestration:' */
   keyPrefix?: string;
   /** An execution's lines expire this long after its last write, like its ledger. @defaultValue 90 */
   ttlDays?: number;
-  /** How long a line may wait in memory before it is sent. @defaultValue 100 */
-  flushIntervalMs?: number;
-  /** Buffered lines that start a send at once, whatever the interval. @defaultValue 1_000 */
-  maxBufferedLines?: number;
 }
 
 const READ_PAGE = 1_000;
@@ -50,11 +47,7 @@ export async function openRedisLogStore(options: RedisLogStoreOptions): Promise<
 export class RedisLogStore implements LogStore {
   private readonly prefix: string;
   private readonly ttlMs: number;
-  private pending = new Map<string, string[]>();
-  private pendingCount = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private readonly buffer: LogBuffer;
   private readonly follows = new Set<AbortController>();
   private closed = false;
 
@@ -64,33 +57,18 @@ export class RedisLogStore implements LogStore {
   ) {
     this.prefix = options.keyPrefix ?? 'orchestration:';
     this.ttlMs = Math.round((options.ttlDays ?? 90) * 86_400_000);
+    this.buffer = new LogBuffer((batch) => this.send(batch), options);
   }
 
   append(executionId: string, record: LogRecord): void {
     this.assertOpen();
     assertExecutionId(executionId);
-    let lines = this.pending.get(executionId);
-    if (!lines) this.pending.set(executionId, (lines = []));
-    lines.push(encodeRecord(record));
-    this.pendingCount++;
-    if (this.pendingCount >= (this.options.maxBufferedLines ?? 1_000)) this.flushInBackground();
-    else this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushIntervalMs ?? 100);
+    this.buffer.add(executionId, encodeRecord(record));
   }
 
   /** Sends everything buffered so far; rejects with the first send failure since the last flush. */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = new Map();
-    this.pendingCount = 0;
-    this.writing = this.writing.then(() => this.send(batch)).catch((error: unknown) => void (this.failure ??= error));
-    await this.writing;
-    if (this.failure !== undefined) {
-      const failure = this.failure;
-      this.failure = undefined;
-      throw failure;
-    }
+  flush(): Promise<void> {
+    return this.buffer.flush();
   }
 
   async read(executionId: string, options: { task?: string; lines?: number } = {}): Promise<LogRecord[]> {
@@ -158,10 +136,7 @@ export class RedisLogStore implements LogStore {
   async remove(executionId: string): Promise<void> {
     this.assertOpen();
     assertExecutionId(executionId);
-    const dropped = this.pending.get(executionId)?.length ?? 0;
-    this.pending.delete(executionId);
-    this.pendingCount -= dropped;
-    await this.writing;
+    await this.buffer.drop(executionId);
     await this.call('remove the logs of', () => this.redis.del(this.keyOf(executionId)));
   }
 
@@ -177,12 +152,7 @@ export class RedisLogStore implements LogStore {
     }
   }
 
-  private flushInBackground(): void {
-    this.flush().catch((error: unknown) => void (this.failure ??= error));
-  }
-
-  private async send(batch: Map<string, string[]>): Promise<void> {
-    if (batch.size === 0) return;
+  private async send(batch: LogBatch): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const [executionId, lines] of batch) {
       const key = this.keyOf(executionId);

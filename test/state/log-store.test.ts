@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { TransientError, UsageError } from '../../src/errors.js';
+import { TerminalError, TransientError, UsageError } from '../../src/errors.js';
+import { FileLogStore } from '../../src/state/file-log-store.js';
 import type { LogRecord, LogStore } from '../../src/state/log-store.js';
 import { openLogStore, type OpenLogStoreOptions } from '../../src/state/open-log-store.js';
 import { countResources, expectNoLeaks, type ResourceCounts } from './leak-guard.js';
@@ -182,6 +183,39 @@ describe('log store specifics', () => {
       expect((await store.read(id)).map((record) => record.text)).toEqual(['whole', 'resumed']);
     } finally {
       rmSync(workdir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a write as soon as enough lines wait, whatever the interval', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'orchestrate-logs-'));
+    try {
+      await using writer = new FileLogStore({ directory, flushIntervalMs: 3_600_000, maxBufferedLines: 3 });
+      await using reader = new FileLogStore({ directory });
+      const id = randomUUID();
+      for (const text of ['a', 'b', 'c']) writer.append(id, line('x.y', text));
+      await vi.waitFor(async () => expect((await reader.read(id)).map((record) => record.text)).toEqual(['a', 'b', 'c']), { timeout: 5_000 });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a failed write at the next flush, naming the execution and the fix, then carries on', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'orchestrate-logs-'));
+    const directory = join(root, 'logs');
+    try {
+      await using store = new FileLogStore({ directory });
+      const id = randomUUID();
+      // The directory replaced by a file: every append under it fails.
+      rmSync(directory, { recursive: true });
+      writeFileSync(directory, '');
+      store.append(id, line('x.y', 'lost'));
+      const error = await store.flush().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TerminalError);
+      expect((error as Error).message).toContain(`Could not write the logs of execution ${id}`);
+      expect((error as Error).message).toContain('Check that the work directory (ORCHESTRATION_WORKDIR) is writable');
+      await store.flush();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
