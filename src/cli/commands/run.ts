@@ -6,8 +6,9 @@ import { FileArtifactStore } from '../../artifacts/file-artifact-store.js';
 import { resolveConfig } from '../../config/resolve-config.js';
 import { launchExecution } from '../../engine/launch-execution.js';
 import { retryDefaultsFromConfig } from '../../engine/retry-policy.js';
-import { findPipelineVersion } from '../../gitops/find-pipeline.js';
 import { GitSource } from '../../gitops/git-source.js';
+import { prepareRunWorkspace, recordedRun } from '../../gitops/run-workspace.js';
+import { UsageError } from '../../errors.js';
 import { foldExecution } from '../../state/fold.js';
 import { openLogStore } from '../../state/open-log-store.js';
 import { openStateStore } from '../../state/open-store.js';
@@ -24,8 +25,9 @@ import { cancelOnSignals } from './pipeline-execute-signals.js';
 
 interface RunFlags {
   repo: string;
-  sha: string;
-  pipeline: string;
+  sha?: string;
+  pipeline?: string;
+  resume?: string;
   pipelinesDir: string;
   workdir?: string;
   state?: 'file' | 'redis';
@@ -46,8 +48,9 @@ export function runCommand(): Command {
   return new Command('run')
     .description('Run a pipeline as it is at a commit, whatever HEAD is: checked out read-only into its own workspace, the SHA recorded.')
     .requiredOption('--repo <path-or-url>', 'the repository: a local path, file://, https:// (token in ORCHESTRATE_GIT_TOKEN) or ssh')
-    .requiredOption('--sha <ref>', 'the commit (a branch or tag is resolved to its SHA once, at start)')
-    .requiredOption('--pipeline <name>', 'the pipeline\'s `name`')
+    .option('--sha <ref>', 'the commit (a branch or tag is resolved to its SHA once, at start)')
+    .option('--pipeline <name>', 'the pipeline\'s `name`')
+    .option('--resume <id>', 'continue an execution started by `run`, at its own SHA and in its own workspace (instead of --sha and --pipeline)')
     .option('--pipelines-dir <dir>', 'where pipeline files live in the repository', 'pipelines')
     .option('--vars <file>', 'variable overrides: a YAML or JSON mapping')
     .option('--env <key=value>', 'override a variable and set `{{ env.KEY }}` (repeatable)', envPair)
@@ -67,6 +70,7 @@ Exit codes: 0 succeeded, 1 invalid pipeline or failed execution, 2 usage error.
 
 Examples:
   orchestrate run --repo . --sha 3f2a9c1 --pipeline daily_sales_etl
+  orchestrate run --repo . --resume 7b0e…   # after a crash or a failure, still at 3f2a9c1
   orchestrate run --repo https://github.com/acme/pipelines.git --sha v1.4.0 --pipeline training --env EPOCHS=3`)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runAtCommit(flags);
@@ -74,15 +78,25 @@ Examples:
 }
 
 async function runAtCommit(flags: RunFlags): Promise<number> {
+  if (flags.resume === undefined && (flags.sha === undefined || flags.pipeline === undefined)) {
+    throw new UsageError('`run` needs --sha and --pipeline, or --resume ID to continue an execution');
+  }
   const { config } = resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl } });
+  const backend = { backend: config['state.backend'], workdir: config.workdir, redisUrl: config['state.redis_url'], keyPrefix: config['state.key_prefix'], ttlDays: config['state.ttl_days'] };
+  await using store = await openStateStore(backend);
   const source = new GitSource({ repo: flags.repo, workdir: config.workdir });
   await source.fetch();
-  const sha = await source.resolve(flags.sha);
-  const version = await findPipelineVersion(source, sha, flags.pipeline, flags.pipelinesDir);
-  // Beside the execution's output, its own per run: two runs at different SHAs never see each other's files.
-  const executionId = randomUUID();
-  const workspace = join(config.workdir, 'executions', executionId, 'workspace');
-  await source.checkout(sha, workspace);
+  const recorded = flags.resume === undefined ? undefined : recordedRun(flags.resume, await store.read(flags.resume));
+  const sha = recorded?.sha ?? (await source.resolve(flags.sha as string));
+  const executionId = flags.resume ?? randomUUID();
+  const { version, workspace } = await prepareRunWorkspace(source, {
+    workdir: config.workdir,
+    sha,
+    pipeline: recorded?.pipeline ?? (flags.pipeline as string),
+    pipelinesDir: flags.pipelinesDir,
+    executionId,
+    resume: recorded !== undefined,
+  });
   const report = await validateFiles({ paths: [join(workspace, version.file)], strict: false, root: workspace });
   const pipeline = report.files[0]?.pipeline;
   if (report.findings.length > 0 || !pipeline) process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
@@ -92,8 +106,6 @@ async function runAtCommit(flags: RunFlags): Promise<number> {
   const logger = createRootLogger({ format, level: config['log.level'], stdout: process.stdout, stderr: process.stderr });
   const reporter: ExecutionReporter =
     format === 'json' ? new JsonReporter(logger) : new TextReporter({ out: process.stdout, color: format === 'colored', live: process.stdout.isTTY === true, echoOutput: true });
-  const backend = { backend: config['state.backend'], workdir: config.workdir, redisUrl: config['state.redis_url'], keyPrefix: config['state.key_prefix'], ttlDays: config['state.ttl_days'] };
-  await using store = await openStateStore(backend);
   await using logStore = await openLogStore(backend);
   const artifactStore = new FileArtifactStore({ root: join(config.workdir, 'artifacts'), uploadBase: workspace });
   const tally = new RunTally(0);
@@ -101,14 +113,14 @@ async function runAtCommit(flags: RunFlags): Promise<number> {
   try {
     const varsOverrides = flags.vars ? readVarsFile(flags.vars) : {};
     const result = await launchExecution({
-      executionId,
+      ...(recorded ? { resumeId: executionId } : { executionId }),
       pipeline,
       pipelineFile: version.file,
       pipelineHash: version.hash,
       workspace,
       workdir: config.workdir,
       commitSha: sha,
-      trigger: 'cli',
+      trigger: recorded ? 'resume' : 'cli',
       triggeredBy: currentUser(),
       ...(flags.ds ? { ds: flags.ds } : {}),
       overrides: { ...varsOverrides, ...flags.env },
@@ -126,7 +138,7 @@ async function runAtCommit(flags: RunFlags): Promise<number> {
       logger,
       signal: signals.signal,
       onStart: (started) => {
-        reporter.start({ executionId: started.executionId, pipeline: pipeline.name, tasks: pipeline.stages.reduce((sum, stage) => sum + stage.tasks.length, 0), ds: started.ds, resumed: false, succeededBefore: 0 });
+        reporter.start({ executionId: started.executionId, pipeline: pipeline.name, tasks: pipeline.stages.reduce((sum, stage) => sum + stage.tasks.length, 0), ds: started.ds, resumed: started.resumed, succeededBefore: started.succeededBefore });
       },
       onEvents: (events) => {
         for (const event of events) tally.apply(event);
