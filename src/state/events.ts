@@ -43,16 +43,24 @@ export type EventBody =
       /** The task layout, so the fold can show pending tasks before they start. */
       stages: { name: string; tasks: string[] }[];
       pipeline_file: string;
+      /** Set on a rollback: the execution it rolls back (which itself is left as it was). */
+      rollback_of?: string;
     }
   | { type: 'task.ready'; task: string }
   | { type: 'task.started'; task: string; attempt: number; pid?: number; idempotency_key: string }
   | { type: 'task.exited'; task: string; attempt: number; exit_code: number | null; signal: string | null; timed_out: boolean; duration_ms: number; resource_usage?: ResourceUsage }
   | { type: 'task.retrying'; task: string; attempt: number; delay_ms: number; reason: string }
-  | { type: 'task.succeeded'; task: string; attempt: number }
+  | {
+      type: 'task.succeeded';
+      task: string;
+      attempt: number;
+      /** Set when a rollback restored the task's artifacts from this execution instead of running it (attempt 0). */
+      restored_from?: string;
+    }
   | { type: 'task.failed'; task: string; attempt: number; reason: string; validation?: ValidationOutcome[] }
   | { type: 'task.skipped'; task: string; reason: string }
   | { type: 'task.cancelled'; task: string; reason: string }
-  | { type: 'artifact.stored'; task: string; path: string; artifact_type: string; sha256: string; size_bytes: number; uri: string; uploaded_to?: string }
+  | { type: 'artifact.stored'; task: string; path: string; artifact_type: string; sha256: string; size_bytes: number; uri: string; uploaded_to?: string; /** Why `upload_to` was not honoured (a remote store this version cannot reach). */ upload_skipped?: string }
   | { type: 'hook.ran'; task?: string; when: string; hook_type: string; status: 'sent' | 'failed' | 'unsupported'; message?: string }
   | { type: 'execution.finished'; status: Exclude<ExecutionStatus, 'pending' | 'running'>; reason?: string }
   | { type: 'state.overridden'; task?: string; status: string; message: string; by: string }

@@ -41,6 +41,8 @@ export interface ExecutionState {
   overrides: OverrideState[];
   /** The last event folded: pass it as `expectedSeq` to append on top of exactly this state. */
   last_seq: number;
+  /** Present on a rollback: the execution it rolls back. */
+  rollback_of?: string;
 }
 
 export interface StageState {
@@ -76,6 +78,8 @@ export interface TaskState {
   error: string | null;
   /** Outcomes of `validation_rules` when they failed the task. */
   validation?: ValidationOutcome[];
+  /** Present when a rollback restored the task from this execution's artifacts instead of running it. */
+  restored_from?: string;
 }
 
 export interface ArtifactState {
@@ -90,6 +94,8 @@ export interface ArtifactState {
   uri: string;
   /** The `upload_to` copy, when the task asked for one. */
   uploaded_to: string | null;
+  /** Present when `upload_to` was not honoured, and why. */
+  upload_skipped?: string;
 }
 
 export interface HookState {
@@ -174,6 +180,7 @@ function applyEvent(state: ExecutionState, tasks: TaskDirectory, event: LedgerEv
         priority: event.priority,
         variables: { ...event.variables },
       });
+      if (event.rollback_of !== undefined) state.rollback_of = event.rollback_of;
       for (const stage of event.stages) for (const name of stage.tasks) tasks.declare(stage.name, name);
       return;
     case 'task.ready':
@@ -196,9 +203,12 @@ function applyEvent(state: ExecutionState, tasks: TaskDirectory, event: LedgerEv
     case 'task.retrying':
       Object.assign(tasks.get(event.task), { status: 'retrying', error: event.reason });
       return;
-    case 'task.succeeded':
-      Object.assign(tasks.get(event.task), { status: 'succeeded', attempt: event.attempt, completed_at: event.at, error: null });
+    case 'task.succeeded': {
+      const task = tasks.get(event.task);
+      Object.assign(task, { status: 'succeeded', attempt: event.attempt, completed_at: event.at, error: null });
+      if (event.restored_from !== undefined) task.restored_from = event.restored_from;
       return;
+    }
     case 'task.failed': {
       const task = tasks.get(event.task);
       Object.assign(task, { status: 'failed', attempt: event.attempt, completed_at: event.at, error: event.reason });
@@ -217,6 +227,7 @@ function applyEvent(state: ExecutionState, tasks: TaskDirectory, event: LedgerEv
         sha256: event.sha256,
         uri: event.uri,
         uploaded_to: event.uploaded_to ?? null,
+        ...(event.upload_skipped ? { upload_skipped: event.upload_skipped } : {}),
       });
       return;
     case 'hook.ran':
