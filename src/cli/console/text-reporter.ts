@@ -50,7 +50,8 @@ export class TextReporter implements ExecutionReporter {
       if (line) this.write(`${this.palette.tag(line.tag)} ${line.message}`);
       if (event.type === 'task.started') this.release(event.task);
     }
-    this.draw();
+    // Counts may have changed without a line (an exit): the progress line shows them anyway.
+    if (!events.some((event) => describeEvent(event, this.tally.durations))) this.draw();
   }
 
   output(taskId: string, _attempt: number, line: OutputLine): void {
