@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { extractTree } from './extract-tree.js';
 import { gitFailure, openGit } from './git-env.js';
@@ -19,6 +20,7 @@ export interface GitSourceOptions {
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const REMOTE_HEAD = 'refs/orchestrate/remote-head';
 export const PIN_PREFIX = 'refs/orchestrate/pins/';
+const LOCK_RETRIES = 5;
 
 /** A `Source` over a bare mirror of the repository, kept with the system git through simple-git. */
 export class GitSource implements Source {
@@ -38,10 +40,18 @@ export class GitSource implements Source {
     await this.ensureMirror();
     // Explicit refspecs, so `--prune` only ever touches branches and tags: pins are never pruned.
     const refspecs = ['+HEAD:' + REMOTE_HEAD, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
-    try {
-      await this.git().raw(['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ...refspecs]);
-    } catch (error) {
-      throw gitFailure('git fetch', this.location, error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.git().raw(['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ...refspecs]);
+        break;
+      } catch (error) {
+        // Two processes fetching into one mirror race for its ref locks; the loser only has to wait.
+        if (attempt < LOCK_RETRIES && /cannot lock ref|\.lock': File exists/i.test(String(error))) {
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        throw gitFailure('git fetch', this.location, error);
+      }
     }
     return this.resolve(ref ?? 'HEAD');
   }
@@ -118,11 +128,17 @@ export class GitSource implements Source {
   private async ensureMirror(): Promise<void> {
     if (this.initialized) return;
     if (!existsSync(join(this.mirror, 'HEAD'))) {
-      mkdirSync(this.mirror, { recursive: true });
+      // Created beside and renamed into place: a second process starting at the same moment
+      // either sees no mirror or a complete one, never a half-written config.
+      const parent = dirname(this.mirror);
+      const staging = `${this.mirror}.init-${randomUUID()}`;
+      mkdirSync(parent, { recursive: true });
       try {
-        await this.git().raw(['init', '--bare', '--quiet', this.mirror]);
+        await openGit(parent, this.location).raw(['init', '--bare', '--quiet', staging]);
+        renameSync(staging, this.mirror);
       } catch (error) {
-        throw gitFailure('Creating the mirror', this.location, error);
+        rmSync(staging, { recursive: true, force: true });
+        if (!existsSync(join(this.mirror, 'HEAD'))) throw gitFailure('Creating the mirror', this.location, error);
       }
     }
     this.initialized = true;

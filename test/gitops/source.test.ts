@@ -122,3 +122,14 @@ describe('GitSource', () => {
     await expect(source.checkout(v1, temp.path)).rejects.toThrow(/is not empty; each execution checks out into its own new directory/);
   });
 });
+
+describe('GitSource shared by several processes', () => {
+  it('lets concurrent fetches into one mirror all succeed', async () => {
+    using temp = makeTempDir();
+    const { repo, v2 } = setUp(temp);
+    for (let index = 0; index < 20; index++) repo.git('branch', `feature-${index}`, v2);
+    const workdir = join(temp.path, 'work');
+    const sources = Array.from({ length: 4 }, () => new GitSource({ repo: repo.path, workdir }));
+    expect(await Promise.all(sources.map((source) => source.fetch('feature-7')))).toEqual([v2, v2, v2, v2]);
+  });
+});
