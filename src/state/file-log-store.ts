@@ -51,7 +51,8 @@ export class FileLogStore implements LogStore {
     assertExecutionId(executionId);
     let text: string;
     try {
-      text = await readFile(this.pathOf(executionId), 'utf8');
+      // The last N of every task (`logs` by default) need only the file's end, however long it is.
+      text = options.task === undefined && options.lines !== undefined ? await readTail(this.pathOf(executionId), options.lines) : await readFile(this.pathOf(executionId), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw this.failed('read the logs of', executionId, error);
@@ -190,6 +191,39 @@ async function endsWithNewline(path: string): Promise<boolean> {
     const last = Buffer.alloc(1);
     await handle.read(last, 0, 1, size - 1);
     return last[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
+const TAIL_CHUNK = 64 * 1024;
+
+/**
+ * The file from the start of its last `lines` whole lines (plus any partial one after them),
+ * read backwards in chunks. A line torn before them would only have been skipped anyway.
+ */
+async function readTail(path: string, lines: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    let start = size;
+    let chunks: Buffer[] = [];
+    let newlines = 0;
+    // One more newline than lines wanted: the one that ends the line before them.
+    while (start > 0 && newlines <= lines) {
+      const length = Math.min(TAIL_CHUNK, start);
+      start -= length;
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, start);
+      chunks = [chunk, ...chunks];
+      for (const byte of chunk) if (byte === 0x0a) newlines++;
+    }
+    const bytes = Buffer.concat(chunks);
+    if (start === 0 && newlines <= lines) return bytes.toString('utf8');
+    // Cut at the newline that ends the line just before the last `lines` ones.
+    let cut = bytes.length;
+    for (let seen = 0; seen <= lines; ) if (bytes[--cut] === 0x0a) seen++;
+    return bytes.subarray(cut + 1).toString('utf8');
   } finally {
     await handle.close();
   }

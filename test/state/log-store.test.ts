@@ -89,6 +89,15 @@ describe.each(['file', 'redis'] as const)('%s log store', (kind) => {
     expect(await texts({ task: 'orders.extract' })).toEqual([]);
   });
 
+  it('keeps the last N of a long log exactly', async () => {
+    const id = randomUUID();
+    for (let index = 0; index < 5_000; index++) store.append(id, line(`stage.t${index % 3}`, `line ${index} ${'x'.repeat(80)}`));
+    await store.flush();
+    const all = await store.read(id);
+    expect(all).toHaveLength(5_000);
+    for (const lines of [1, 3, 2_000, 5_000, 6_000]) expect(await store.read(id, { lines }), `lines ${lines}`).toEqual(all.slice(-lines));
+  });
+
   it('reads an execution with no output as empty', async () => {
     expect(await store.read(randomUUID())).toEqual([]);
   });
