@@ -29,7 +29,7 @@ export function describeEvent(event: NewEvent, durations: ReadonlyMap<string, nu
     case 'task.cancelled':
       return { tag: 'CANCEL', task: event.task, message: `${event.task} cancelled: ${event.reason}` };
     case 'artifact.stored':
-      return { tag: 'ARTIFACT', task: event.task, message: `${event.task} stored ${event.path} (${formatBytes(event.size_bytes)}, ${event.sha256.slice(0, 19)}…)` };
+      return { tag: 'ARTIFACT', task: event.task, message: `${event.task} stored ${event.path} (${formatBytes(event.size_bytes)}, sha256:${event.sha256.slice(0, 12)})` };
     case 'hook.ran':
       return { tag: 'HOOK', ...(event.task ? { task: event.task } : {}), message: `${event.when} ${event.hook_type} hook ${event.status}${event.message ? `: ${event.message}` : ''}` };
     default:
