@@ -10,6 +10,7 @@ import { historyListCommand } from './commands/history-list.js';
 import { logsCommand } from './commands/logs.js';
 import { configCommand } from './commands/config-command.js';
 import { controllerCommand, deployCommand } from './commands/deploy-command.js';
+import { rollbackCommand } from './commands/rollback-command.js';
 import { packageVersion } from './package-info.js';
 
 /** The `orchestrate` command tree; each command is a thin layer over a domain. */
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   program.addCommand(configCommand());
   program.addCommand(controllerCommand());
   program.addCommand(deployCommand());
+  program.addCommand(rollbackCommand());
 
   return program;
 }
