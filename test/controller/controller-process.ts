@@ -60,3 +60,16 @@ export async function stopController(controller: ControllerProcess, signal: Node
   if (controller.child.exitCode === null && controller.child.signalCode === null) controller.child.kill(signal);
   return controller.exited;
 }
+
+/**
+ * Runs the built CLI without blocking this process: a server the test itself runs (a Git HTTP
+ * server) keeps answering while the command talks to it.
+ */
+export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr })));
+}
