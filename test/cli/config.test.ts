@@ -70,7 +70,7 @@ describe('orchestrate config show', () => {
     expect(lines).toContain(`state.ttl_days: 30  # file ${configPath}`);
     expect(lines).toContain(`retry.max_attempts: 5  # file ${configPath}`);
     expect(lines).toContain('state.redis_url: redis://:***@127.0.0.1:6379/0  # env REDIS_URL');
-    expect(lines).toContain('state.backend: redis  # env');
+    expect(lines).toContain('state.backend: redis  # env REDIS_URL');
     expect(lines).toContain('retry.backoff: exponential  # default');
     expect(result.stdout).not.toContain(':pw@');
   });

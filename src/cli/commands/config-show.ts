@@ -43,7 +43,8 @@ function entriesOf(loaded: LoadedConfig, secrets: boolean): Entry[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => {
       const origin = loaded.origins[key] ?? 'default';
-      const source = origin === 'env' ? ENV_OF.get(key) : origin === 'file' ? loaded.file : undefined;
+      // `state.backend` has no variable of its own: REDIS_URL chooses redis when nothing else did.
+      const source = origin === 'env' ? (ENV_OF.get(key) ?? (key === 'state.backend' ? 'REDIS_URL' : undefined)) : origin === 'file' ? loaded.file : undefined;
       return { key, value: typeof value === 'string' && !secrets ? maskCredentials(value) : value, origin, ...(source !== undefined ? { source } : {}) };
     });
 }
