@@ -31,7 +31,8 @@ export class FileLogStore implements LogStore {
   private closed = false;
 
   constructor(private readonly options: FileLogStoreOptions) {
-    mkdirSync(options.directory, { recursive: true });
+    // Task output is the orchestrator user's to read, like the ledger and the artifacts.
+    mkdirSync(options.directory, { recursive: true, mode: 0o700 });
     this.buffer = new LogBuffer((batch) => this.write(batch), options);
   }
 
@@ -132,7 +133,7 @@ export class FileLogStore implements LogStore {
         const path = this.pathOf(executionId);
         const start = this.continued.has(executionId) || (await endsWithNewline(path)) ? '' : '\n';
         this.continued.add(executionId);
-        await appendFile(path, `${start}${lines.join('\n')}\n`);
+        await appendFile(path, `${start}${lines.join('\n')}\n`, { mode: 0o600 });
       } catch (error) {
         throw this.failed('write the logs of', executionId, error);
       }
