@@ -86,7 +86,9 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline }: 
     const state = foldExecution(await store.read(result.executionId));
     const ledger = config['state.backend'] === 'file' ? join(config.workdir, 'state', 'executions', `${result.executionId}.ndjson`) : `redis ${redactUrl(config['state.redis_url'] ?? '')} (key prefix ${config['state.key_prefix']})`;
     const artifacts = await artifactStore.list({ executionId: result.executionId });
-    reporter.finish({ state, outputDir: result.outputDir, artifacts, ledger });
+    const storeFlags = [`--workdir ${config.workdir}`, ...(config['state.backend'] === 'redis' ? ['--state redis'] : [])].join(' ');
+    const resumeCommand = `orchestrate pipeline execute --repo ${root} --pipeline ${file} ${storeFlags} --resume ${result.executionId}`;
+    reporter.finish({ state, outputDir: result.outputDir, artifacts, ledger, resumeCommand });
     if (result.outcome.status === 'succeeded') return 0;
     return result.outcome.status === 'cancelled' && signals.received ? signals.exitCode : 1;
   } finally {

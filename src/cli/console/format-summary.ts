@@ -51,7 +51,7 @@ export function formatSummary(report: ExecutionReport, palette: Palette): string
     }
   }
   lines.push(`Ledger:    ${report.ledger}`, `Logs:      orchestrate logs --execution-id ${state.execution_id}`);
-  if (state.status !== 'succeeded') lines.push(`Resume:    orchestrate pipeline execute --pipeline <file> --resume ${state.execution_id}`);
+  if (state.status !== 'succeeded' && report.resumeCommand) lines.push(`Resume:    ${report.resumeCommand}`);
   return `${lines.join('\n')}\n`;
 }
 

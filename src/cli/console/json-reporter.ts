@@ -57,6 +57,7 @@ export class JsonReporter implements ExecutionReporter {
         output_dir: report.outputDir,
         artifacts: report.artifacts.map((artifact) => ({ task: artifact.task, path: artifact.path, size_bytes: artifact.sizeBytes, sha256: artifact.sha256, uri: artifact.uri })),
         ledger: report.ledger,
+        ...(state.status !== 'succeeded' && report.resumeCommand ? { resume_command: report.resumeCommand } : {}),
       },
       `Execution ${state.execution_id} ${state.status}`,
     );

@@ -22,6 +22,8 @@ export interface ExecutionReport {
   artifacts: readonly StoredArtifact[];
   /** Where the ledger lives, in words (`file …/x.ndjson`, `redis …`). */
   ledger: string;
+  /** The command that resumes this execution, shown when it did not succeed. */
+  resumeCommand?: string;
 }
 
 /**
