@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,58 @@ describe('orchestrate controller and deploy commands', () => {
       expect(alone.status).toBe(0);
     } finally {
       await stopController(controller, 'SIGKILL');
+      await makeWritable(temp.path);
+    }
+  }, 60_000);
+
+  it('reconciles at once on a signed GitHub push to the branch, and refuses unsigned deliveries', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const workdir = join(temp.path, 'work');
+    const v1 = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily'), 'scripts/daily.js': writeLetter('A') });
+    const secret = 'webhook-secret';
+    const controller = spawnController(workdir, ['--repo', repo.path, '--interval', '10m'], {
+      ORCHESTRATE_GITHUB_WEBHOOK_SECRET: secret,
+      ORCHESTRATE_GITHUB_TOKEN: 'unused-token',
+      ORCHESTRATE_GITHUB_REPOSITORY: 'acme/pipelines',
+    });
+    try {
+      const url = await controller.ready();
+      const activeSha = async () => ((await (await fetch(`${url}/api/status`)).json()) as { active_sha: string | null }).active_sha;
+      await waitFor(async () => ((await activeSha()) === v1 ? true : undefined), 'the first deployment');
+      const v2 = repo.commit({ 'scripts/daily.js': writeLetter('B') });
+      const body = JSON.stringify({ ref: 'refs/heads/main', after: v2, repository: { full_name: 'acme/pipelines' } });
+      const deliver = (signature: string) =>
+        fetch(`${url}/webhooks/github`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature } });
+      const unsigned = await deliver('sha256=0000');
+      expect(unsigned.status).toBe(401);
+      const signed = await deliver(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+      expect(signed.status).toBe(202);
+      // The interval is ten minutes: only the push can have deployed it.
+      await waitFor(async () => ((await activeSha()) === v2 ? true : undefined), 'the pushed commit to deploy');
+      expect(controller.output()).toContain(`deployed ${v2.slice(0, 12)}`);
+    } finally {
+      await stopController(controller, 'SIGTERM');
+      await makeWritable(temp.path);
+    }
+  }, 60_000);
+
+  it('answers 404 naming the setting when webhooks are off, and refuses a second controller on the same work directory', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily'), 'scripts/daily.js': writeLetter('A') });
+    const workdir = join(temp.path, 'work');
+    const controller = spawnController(workdir, ['--repo', repo.path, '--interval', '10m']);
+    try {
+      const url = await controller.ready();
+      const response = await fetch(`${url}/webhooks/github`, { method: 'POST', body: '{}' });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { message: string }).message).toContain('ORCHESTRATE_GITHUB_WEBHOOK_SECRET');
+      const second = runCli(['controller', 'start', '--repo', repo.path], { env: { ORCHESTRATION_WORKDIR: workdir } });
+      expect(second.stderr).toBe(`error: A controller already runs for ${workdir} at ${url} (pid ${controller.child.pid}); stop it, or give this one another --workdir\n`);
+      expect(second.status).toBe(2);
+    } finally {
+      await stopController(controller, 'SIGTERM');
       await makeWritable(temp.path);
     }
   }, 60_000);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { removeControllerFile, writeControllerFile } from '../../gitops/controller/controller-file.js';
+import { readControllerFile, removeControllerFile, writeControllerFile } from '../../gitops/controller/controller-file.js';
 import { startControllerServer, type ControllerServer } from '../../gitops/controller/controller-server.js';
 import { parseDuration } from '../../spec/quantities.js';
 import { createControllerLogger, type ControllerLogFormat } from './controller-logger.js';
@@ -21,11 +21,11 @@ interface StartFlags extends LedgerFlags {
 export function controllerStartCommand(): Command {
   const command = new Command('start')
     .description('Run the controller: reconcile the branch at start and every interval, serve the deploy API, run deploy-triggered executions.')
-    .option('--interval <duration>', 'time between reconciles (30s, 5m)', durationMs(false), 30_000)
+    .addOption(new Option('--interval <duration>', 'time between reconciles (30s, 5m)').argParser(durationMs(false)).default(30_000, '30s'))
     .option('--host <address>', 'address the API listens on', '127.0.0.1')
     .option('--port <n>', 'port the API listens on (0: any free port; the address is in <workdir>/controller.json)', port, 0)
-    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long running executions may finish before they are cancelled (to resume on restart)', durationMs(true), 30_000)
-    .option('--lease-ttl <duration>', 'how long a stopped controller\'s leases keep others off its executions and reconciles', durationMs(false), 30_000)
+    .addOption(new Option('--grace <duration>', 'on SIGTERM/SIGINT, how long running executions may finish before they are cancelled (to resume on restart)').argParser(durationMs(true)).default(30_000, '30s'))
+    .addOption(new Option('--lease-ttl <duration>', 'how long a stopped controller\'s leases keep others off its executions and reconciles').argParser(durationMs(false)).default(30_000, '30s'))
     .option('--pipelines-dir <dir>', 'where pipeline files live in the repository', 'pipelines')
     .addOption(new Option('--log-format <format>', 'one line per record: text or JSON').choices(['text', 'json']).default('text'));
   addLedgerOptions(command, 'the repository: a local path, file://, https:// (token in ORCHESTRATE_GIT_TOKEN) or ssh (required)');
@@ -46,10 +46,11 @@ Examples:
 async function runController(flags: StartFlags): Promise<number> {
   const opened = await openLedger(flags);
   const { config, location, source } = opened;
+  await refuseSecondController(config.workdir);
   const logger = createControllerLogger({ format: flags.logFormat, level: config['log.level'], out: process.stdout, location });
   await using parts = await openController(opened, { logger, intervalMs: flags.interval, leaseTtlMs: flags.leaseTtl, pipelinesDir: flags.pipelinesDir });
   const { controller, runs, owner } = parts;
-  const webhooks = createControllerWebhooks({ env: process.env, repo: flags.repo, location, workdir: config.workdir, branch: flags.branch, controller, logger });
+  const webhooks = createControllerWebhooks({ env: process.env, repo: flags.repo, workdir: config.workdir, branch: flags.branch, controller, logger });
   let server: ControllerServer;
   try {
     server = await startControllerServer({ controller, logger, ...(webhooks ? { webhooks } : {}) }, { host: flags.host, port: flags.port });
@@ -73,6 +74,15 @@ async function runController(flags: StartFlags): Promise<number> {
   if (cancelled.length > 0) logger.info({ cancelled }, `cancelled ${cancelled.length} execution${cancelled.length === 1 ? '' : 's'} (${cancelled.join(', ')}); a restarted controller resumes them`);
   logger.info('controller stopped');
   return 0;
+}
+
+/** Two controllers on one work directory would share its mirror and overwrite each other's controller.json. */
+async function refuseSecondController(workdir: string): Promise<void> {
+  const running = readControllerFile(workdir);
+  if (!running) return;
+  const health = await fetch(`${running.url}/healthz`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+  // A file left by a killed controller does not answer: replace it.
+  if (health?.ok) throw new UsageError(`A controller already runs for ${workdir} at ${running.url} (pid ${running.pid}); stop it, or give this one another --workdir`);
 }
 
 /** The first SIGTERM/SIGINT starts the shutdown; a second ends the grace period at once. */
