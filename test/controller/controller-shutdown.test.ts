@@ -82,4 +82,34 @@ describe('controller shutdown', () => {
       await makeWritable(temp.path);
     }
   }, 60_000);
+
+  it('resumes, once its lease expires, an execution whose controller was killed while it ran', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const workdir = join(temp.path, 'work');
+    const release = join(temp.path, 'release');
+    const sha = repo.commit({ 'pipelines/hold.yaml': HOLD_PIPELINE, 'scripts/first.js': 'console.log("first")\n', 'scripts/hold.js': holdScript(release) });
+    const args = ['--repo', repo.path, '--interval', '0.2s', '--lease-ttl', '1s'];
+    await using store = new FileStateStore({ directory: join(workdir, 'state') });
+    const ledger = new DeploymentLedger(store, repo.path, 'main');
+    const killed = spawnController(workdir, args);
+    let second: typeof killed | undefined;
+    try {
+      const id = await waitFor(async () => (await ledger.state()).active?.executions[0]?.split(':')[0], 'the deploy-triggered execution');
+      await waitFor(async () => ((await store.read(id)).some((event) => event.type === 'task.started' && event.task === 'wait.hold') ? true : undefined), 'wait.hold to start');
+      await stopController(killed, 'SIGKILL');
+      expect(foldExecution(await store.read(id)).status).toBe('running');
+      writeFileSync(release, '');
+      second = spawnController(workdir, args);
+      await waitFor(async () => (foldExecution(await store.read(id)).status === 'succeeded' ? true : undefined), 'the orphaned execution to be resumed and succeed');
+      const started = (await store.read(id)).filter((event) => event.type === 'task.started').map((event) => (event.type === 'task.started' ? event.task : ''));
+      expect(started).toEqual(['prepare.first', 'wait.hold', 'wait.hold']);
+      expect(foldExecution(await store.read(id)).commit_sha).toBe(sha);
+      expect(await stopController(second, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    } finally {
+      await stopController(killed, 'SIGKILL');
+      if (second) await stopController(second, 'SIGKILL');
+      await makeWritable(temp.path);
+    }
+  }, 60_000);
 });
