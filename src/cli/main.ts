@@ -11,7 +11,17 @@ export function exitCodeOf(error: unknown): number {
   return 1;
 }
 
+/** A reader that stops early (`orchestrate history list | head -1`) is not an error of ours: stop quietly. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const program = buildProgram();
   const override = (command: typeof program): void => {
     command.exitOverride();
