@@ -41,6 +41,9 @@ export const engineSuite: BenchSuite = {
       const spawnRate = await measureSpawnThroughput(FAN_OUT, CONCURRENCY);
       const ping = await measureRedisPing(client, 2_000);
       const executorFloor = await measureExecutorLatency(workspace.executor, root, quick ? 100 : 300);
+      // The same executor told there is no cgroup: what the per-attempt cgroup and its wrapper shell cost.
+      const support = workspace.executor.support;
+      const plainFloor = support.cgroup ? await measureExecutorLatency(new LocalExecutor({ support: { ...support, cgroup: undefined } }), root, quick ? 100 : 300) : undefined;
       const floor = spawn.p50Ms + 2 * ping.p50Ms;
       const floors: Table = {
         title: 'Floors, measured in this run',
@@ -50,6 +53,7 @@ export const engineSuite: BenchSuite = {
           [`spawn throughput, concurrency ${CONCURRENCY} (${FAN_OUT})`, '', '', `${spawnRate.perSecond.toFixed(0)} /s`],
           [`Redis PING, the store's client (${ping.samples})`, ms(ping.p50Ms), ms(ping.p99Ms), ''],
           [`\`sh -c true\` through the local executor alone (${executorFloor.samples})`, ms(executorFloor.p50Ms), ms(executorFloor.p99Ms), `${times(executorFloor.p50Ms / spawn.p50Ms)} spawn`],
+          ...(plainFloor ? [[`the same without the per-attempt cgroup (${plainFloor.samples})`, ms(plainFloor.p50Ms), ms(plainFloor.p99Ms), `${times(plainFloor.p50Ms / spawn.p50Ms)} spawn`]] : []),
           ['B1 floor = spawn p50 + 2 Redis p50', ms(floor), '', ''],
         ],
       };
