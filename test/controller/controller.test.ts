@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { rollbackDeployment } from '../../src/gitops/deployments/reconcile.js';
 import { foldExecution } from '../../src/state/fold.js';
 import { openRedisStateStore } from '../../src/state/redis-store.js';
+import { countResources, expectNoLeaks } from '../state/leak-guard.js';
 import { brokenPipeline, letterPipeline, makeController, writeLetter, type ControllerFixture } from './controller-fixture.js';
 
 async function executionsOf(fixture: ControllerFixture): Promise<string[]> {
@@ -76,17 +77,24 @@ describe('controller reconcile over a real repository', () => {
     expect(page.executions.map((summary) => summary.execution_id).sort()).toEqual([...ids].sort());
   });
 
-  it('keeps deployments and deploy executions in the Redis store too', async () => {
-    const keyPrefix = `controller-test:${randomUUID()}:`;
-    await using fixture = await makeController({ store: () => openRedisStateStore({ url: inject('redisUrl'), keyPrefix, ttlDays: 1 }) });
-    const { repo, controller } = fixture;
-    const v1 = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true }), 'scripts/daily.js': writeLetter('A') });
-    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'deployed', head: v1 });
-    await fixture.runs.idle();
-    const broken = repo.commit({ 'pipelines/daily.yaml': brokenPipeline('daily') });
-    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'failed', head: broken });
-    const [id] = await executionsOf(fixture);
-    expect(foldExecution(await fixture.store.read(id as string))).toMatchObject({ status: 'succeeded', commit_sha: v1, trigger: 'deploy' });
-    expect(await controller.status()).toMatchObject({ active_sha: v1, branch_head_sha: broken, drift: true });
+  it('keeps deployments and deploy executions in the Redis store too, and leaves nothing open once disposed', async () => {
+    const before = countResources();
+    await runOnRedis();
+    await expectNoLeaks(before);
   });
 });
+
+/** One deploy and one failed commit on a Redis store; everything is disposed when it returns. */
+async function runOnRedis(): Promise<void> {
+  const keyPrefix = `controller-test:${randomUUID()}:`;
+  await using fixture = await makeController({ store: () => openRedisStateStore({ url: inject('redisUrl'), keyPrefix, ttlDays: 1 }) });
+  const { repo, controller } = fixture;
+  const v1 = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true }), 'scripts/daily.js': writeLetter('A') });
+  expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'deployed', head: v1 });
+  await fixture.runs.idle();
+  const broken = repo.commit({ 'pipelines/daily.yaml': brokenPipeline('daily') });
+  expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'failed', head: broken });
+  const [id] = await executionsOf(fixture);
+  expect(foldExecution(await fixture.store.read(id as string))).toMatchObject({ status: 'succeeded', commit_sha: v1, trigger: 'deploy' });
+  expect(await controller.status()).toMatchObject({ active_sha: v1, branch_head_sha: broken, drift: true });
+}
