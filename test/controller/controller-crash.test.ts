@@ -85,7 +85,8 @@ describe('controller killed with SIGKILL', () => {
           crashController = spawnController(crash.workdir, args);
           // After it listens the reconcile begins at once: a kill in the next moments lands in it or in the run it starts.
           await waitFor(() => (crashController?.output().includes('listening on') ? true : undefined), 'the controller to start');
-          const delay = Math.floor(Math.random() * 400);
+          // The first kill of a step comes early, the second anywhere in the reconcile and the run it starts.
+          const delay = Math.floor(Math.random() * (kill === 0 ? 150 : 600));
           kills.push(delay);
           await new Promise((resolve) => setTimeout(resolve, delay));
           await stopController(crashController, 'SIGKILL');
