@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 import { resumePointFrom } from '../../src/engine/resume-point.js';
 import { foldExecution } from '../../src/state/fold.js';
 import type { StateStore } from '../../src/state/state-store.js';
-import { startCli, type LiveCli } from '../cli/execute-support.js';
+import type { LedgerEvent } from '../../src/state/events.js';
+import { eventually, isRunning, startCli, type LiveCli } from '../cli/execute-support.js';
 
 const STAGES = 10;
 const TASKS_PER_STAGE = 5;
@@ -63,6 +64,16 @@ function markerCounts(workdir: string, executionId: string): Map<string, number>
   return counts;
 }
 
+/** Pids of attempts the ledger shows started and not exited. */
+function orphanPids(events: readonly LedgerEvent[]): number[] {
+  const running = new Map<string, number>();
+  for (const event of events) {
+    if (event.type === 'task.started' && event.pid !== undefined) running.set(`${event.task}#${event.attempt}`, event.pid);
+    if (event.type === 'task.exited') running.delete(`${event.task}#${event.attempt}`);
+  }
+  return [...running.values()];
+}
+
 function launch(setup: CrashSetup, resumeId?: string): LiveCli {
   const args = ['pipeline', 'execute', '--repo', '.', '--workdir', setup.workdir, '--pipeline', 'crash.yaml', '--log-format', 'text', ...setup.storeArgs, ...(resumeId ? ['--resume', resumeId] : [])];
   return startCli(args, { cwd: setup.dir, env: setup.env });
@@ -74,11 +85,11 @@ async function idOf(cli: LiveCli): Promise<string> {
 
 /**
  * Kills `pipeline execute` with SIGKILL at `setup.kills` seeded random moments spread over the
- * run (a delay after the first line, up to one whole uninterrupted run), resumes after each, and
+ * run (a delay after the first line, up to what an uninterrupted run would still take), resumes after each, and
  * checks after every kill that the ledger folds and after the end that every execution succeeded
  * and that no task the ledger had recorded as succeeded ever ran again.
  */
-export async function crashAndResume(setup: CrashSetup): Promise<{ executions: number; kills: number }> {
+export async function crashAndResume(setup: CrashSetup): Promise<{ executions: number; kills: number; checked: number; killsMidRun: number }> {
   const random = seededRandom(setup.seed);
   // One uninterrupted run: it must succeed, and its length bounds the kill delays.
   const baseline = launch(setup);
@@ -92,12 +103,16 @@ export async function crashAndResume(setup: CrashSetup): Promise<{ executions: n
   const settled = new Map<string, Map<string, number>>();
   let current: string | undefined;
   let kills = 0;
+  // Kills after some but not all tasks had succeeded: the ones that can catch a task run twice.
+  let killsMidRun = 0;
   while (kills < setup.kills || current) {
     const cli = launch(setup, current);
     const id = await idOf(cli);
     current = id;
     if (!settled.has(id)) settled.set(id, new Map());
-    const killAfter = kills < setup.kills ? random() * runMs : undefined;
+    // Spread over what is left of the run, so few launches finish before their kill.
+    const left = 1 - (settled.get(id)?.size ?? 0) / (STAGES * TASKS_PER_STAGE);
+    const killAfter = kills < setup.kills ? random() * runMs * Math.max(left, 0.1) : undefined;
     const timer = killAfter === undefined ? undefined : setTimeout(() => cli.child.kill('SIGKILL'), killAfter);
     const exit = await cli.exit;
     clearTimeout(timer);
@@ -115,12 +130,18 @@ export async function crashAndResume(setup: CrashSetup): Promise<{ executions: n
       current = undefined;
       continue;
     }
+    // Attempts the dead process had started live on in their own process groups; let them end
+    // first, so a late marker line is never mistaken for a second run.
+    const orphans = orphanPids(events);
+    await eventually(() => orphans.every((pid) => !isRunning(pid)), `orphaned attempts ${orphans.join(', ')} to end`);
     const state = foldExecution(events);
     expect(state.execution_id).toBe(id);
     expect(state.stages).toHaveLength(STAGES);
     const counts = markerCounts(setup.workdir, id);
     const seen = settled.get(id) as Map<string, number>;
-    for (const task of resumePointFrom(events, id).alreadySucceeded) {
+    const succeeded = resumePointFrom(events, id).alreadySucceeded;
+    if (succeeded.size > 0 && succeeded.size < STAGES * TASKS_PER_STAGE) killsMidRun++;
+    for (const task of succeeded) {
       const name = task.split('.')[1] as string;
       if (!seen.has(name)) seen.set(name, counts.get(name) ?? 0);
     }
@@ -133,5 +154,6 @@ export async function crashAndResume(setup: CrashSetup): Promise<{ executions: n
     expect(counts.size, id).toBe(STAGES * TASKS_PER_STAGE);
     for (const [name, before] of seen) expect(counts.get(name), `${name} of ${id} ran again after it had succeeded`).toBe(before);
   }
-  return { executions: settled.size, kills };
+  const checked = [...settled.values()].reduce((sum, seen) => sum + seen.size, 0);
+  return { executions: settled.size, kills, checked, killsMidRun };
 }

@@ -18,7 +18,8 @@ describe.concurrent('pipeline execute killed with SIGKILL at 30 random moments, 
     await using store = new FileStateStore({ directory: join(workdir, 'state') });
     const result = await crashAndResume({ dir: dir.path, workdir, storeArgs: ['--state', 'file'], env: isolatedEnv(dir.path), store, seed: 20240115, kills: KILLS });
     expect(result.kills).toBe(KILLS);
-    expect(result.executions).toBeGreaterThan(0);
+    // Some kills must land mid-run, after some tasks succeeded, or the check above proves nothing.
+    expect(result.killsMidRun).toBeGreaterThan(0);
   }, 150_000);
 
   it('on the Redis store: every execution succeeds and no task that had succeeded runs again', async () => {
@@ -39,6 +40,7 @@ describe.concurrent('pipeline execute killed with SIGKILL at 30 random moments, 
       kills: KILLS,
     });
     expect(result.kills).toBe(KILLS);
-    expect(result.executions).toBeGreaterThan(0);
+    // Some kills must land mid-run, after some tasks succeeded, or the check above proves nothing.
+    expect(result.killsMidRun).toBeGreaterThan(0);
   }, 150_000);
 });
