@@ -63,11 +63,13 @@ export function planRollback(request: PlanRequest): RollbackPlan {
   const reasonFor = (index: number): string | null => {
     const known = reasons.get(index);
     if (known !== undefined) return known;
-    let reason = index < nodes.length ? ownReason(index) : null;
+    // What the task is comes first, then what feeds it, then how it ended in the source.
+    let reason = index < nodes.length ? changeReason(index) : null;
     for (const predecessor of graph.predecessors[index] as number[]) {
       if (reason !== null) break;
       if (reasonFor(predecessor) !== null) reason = `upstream ${upstreamTask(predecessor)} runs again`;
     }
+    if (reason === null && index < nodes.length) reason = outcomeReason(index);
     reasons.set(index, reason);
     return reason;
   };
@@ -77,13 +79,18 @@ export function planRollback(request: PlanRequest): RollbackPlan {
     const behind = (graph.predecessors[index] as number[]).find((predecessor) => reasonFor(predecessor) !== null);
     return behind === undefined ? 'stage' : upstreamTask(behind);
   };
-  const ownReason = (index: number): string | null => {
+  const changeReason = (index: number): string | null => {
     const node = nodes[index]!;
     if (!source) return 'revert runs every task';
     if ((stageIndex.get(node.stage.name) ?? 0) >= cutoff) return `in stage ${request.fromStage} or later`;
     const before = source.at.taskVersions.get(node.id);
     if (before === undefined) return `new at ${request.target.sha.slice(0, 12)}`;
     if (before !== request.target.taskVersions.get(node.id)) return `changed between ${source.at.sha.slice(0, 12)} and ${request.target.sha.slice(0, 12)}`;
+    return null;
+  };
+  const outcomeReason = (index: number): string | null => {
+    const node = nodes[index]!;
+    if (!source) return null;
     const status = statuses.get(node.id) ?? 'pending';
     if (status !== 'succeeded') return `${status} in execution ${source.executionId}`;
     const stored = source.artifacts.filter((artifact) => artifact.task === node.id).length;

@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeWritable } from '../../src/gitops/extract-tree.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { startCli } from './cli-process.js';
 import { artifactHashes, ledgerFiles, lettersRepo, readLedger, runAndId, startedTasks } from './rollback-fixture.js';
 
 const ALL = ['extract.fetch', 'transform.letter', 'publish.report'];
@@ -127,6 +131,53 @@ describe('orchestrate rollback execute', () => {
       expect(unknown.stderr).toBe('error: --execution-id: no execution `no-such-id` in this state store; check the id with `orchestrate history list` and pass the same --workdir/--state as the run\n');
       expect(unknown.status).toBe(2);
     } finally {
+      await makeWritable(workdir);
+    }
+  });
+
+  it('--verify stops before running anything when a stored artifact no longer matches its sha256, and the ledger says why', async () => {
+    using temp = makeTempDir();
+    const { repo, workdir, env, good, bad } = ranBoth(temp);
+    try {
+      const rows = readLedger(workdir, good).find((event) => event.type === 'artifact.stored' && event.path === 'rows.txt');
+      const blob = fileURLToPath(rows?.uri as string);
+      chmodSync(blob, 0o644);
+      writeFileSync(blob, 'r1\nr2\nXX\n');
+      const { id, result } = runAndId(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad, '--to-execution-id', good, '--verify'], env, 1);
+      expect(result.stderr).toMatch(new RegExp(`^error: Rollback ${id} stopped before running anything: restoring artifacts failed: .*rows\\.txt`));
+      const ledger = readLedger(workdir, id);
+      expect(startedTasks(ledger)).toEqual([]);
+      expect(ledger.at(-1)).toMatchObject({ type: 'execution.finished', status: 'failed' });
+      expect(String(ledger.at(-1)?.reason)).toMatch(/^restoring artifacts failed: /);
+    } finally {
+      await makeWritable(workdir);
+    }
+  });
+
+  it('--notify POSTs what happened once the rollback has finished', async () => {
+    using temp = makeTempDir();
+    const { repo, v1, env, workdir, bad } = ranBoth(temp);
+    const received: unknown[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rollback`;
+      const cli = startCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad, '--to-sha', v1, '--notify', url], env);
+      const result = await cli.exited;
+      expect(result.status).toBe(0);
+      const id = /^Starting execution (\S+)$/m.exec(result.stdout)?.[1];
+      expect(received).toEqual([
+        { event: 'rollback.completed', execution_id: id, rollback_of: bad, pipeline: 'letters', strategy: 'checkpoint', status: 'succeeded', reason: null, commit_sha: v1, restored_from: bad, restored: ['extract.fetch'], rerun: ['transform.letter', 'publish.report'] },
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await makeWritable(workdir);
     }
   });
