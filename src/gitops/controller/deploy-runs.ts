@@ -66,6 +66,8 @@ export class DeployRuns {
   private readonly running = new Map<string, Running>();
   /** Starts and resumes between their lease and their launch: shutdown waits for them. */
   private readonly starting = new Set<Promise<unknown>>();
+  /** Owned executions that finished for good: never resumed, never read again. */
+  private readonly settled = new Set<string>();
   private closing = false;
   private endGrace: (() => void) | undefined;
 
@@ -103,19 +105,16 @@ export class DeployRuns {
 
   /**
    * Resumes the executions among `owned` that no live controller holds: `running` ones whose
-   * lease expired (their controller died) and ones a controller shutdown cancelled.
+   * lease expired (their controller died) and ones a controller shutdown cancelled. Each is
+   * read once more only until it is known to have finished for good.
    */
   async resumeOrphans(owned: ReadonlySet<string>): Promise<string[]> {
-    if (owned.size === 0 || this.closing) return [];
-    const candidates: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.options.store.list({ status: ['running', 'cancelled'], limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const summary of page.executions) if (owned.has(summary.execution_id) && !this.running.has(summary.execution_id)) candidates.push(summary.execution_id);
-      cursor = page.nextCursor;
-    } while (cursor);
     const resumed: string[] = [];
-    for (const executionId of candidates) if (await this.whileStarting(this.resumeOne(executionId))) resumed.push(executionId);
+    for (const executionId of owned) {
+      if (this.closing) break;
+      if (this.settled.has(executionId) || this.running.has(executionId)) continue;
+      if (await this.whileStarting(this.resumeOne(executionId))) resumed.push(executionId);
+    }
     return resumed;
   }
 
@@ -159,11 +158,15 @@ export class DeployRuns {
     const lease = await this.takeLease(executionId);
     if (!lease) return false;
     try {
-      // Read under the lease: the execution may have finished between the listing and now.
-      const point = resumePointFrom(await this.options.store.read(executionId), executionId);
+      // Read under the lease, so no other controller can be resuming it meanwhile.
+      const events = await this.options.store.read(executionId);
+      // Never started: the next reconcile starts it.
+      if (events.length === 0) return await lease.release().then(() => false);
+      const point = resumePointFrom(events, executionId);
       const sha = point.header.commit_sha;
       const leftByShutdown = point.finished?.status === 'cancelled' && point.finished.reason === SHUTDOWN_REASON;
       if ((point.finished && !leftByShutdown) || !sha) {
+        this.settled.add(executionId);
         await lease.release();
         return false;
       }
@@ -224,6 +227,8 @@ export class DeployRuns {
       .finally(async () => {
         await lease.release().catch((error: unknown) => logger.warn({ err: error }, `could not release the lease of execution ${executionId}`));
         this.running.delete(executionId);
+        // Finished while the controller runs: for good. Cancelled by a shutdown: for the next controller.
+        if (!this.closing) this.settled.add(executionId);
       });
     this.running.set(executionId, { abort, done });
   }
