@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateCommit } from '../../src/gitops/controller/evaluate-commit.js';
+import { GitSource } from '../../src/gitops/git-source.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { makeGitRepo } from '../gitops/git-fixture.js';
+import { letterPipeline, writeLetter } from './controller-fixture.js';
+
+describe('evaluateCommit', () => {
+  it('validates everything on a first deploy and lists the pipelines that run on deploy', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const sha = repo.commit({
+      'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true }),
+      'scripts/daily.js': writeLetter('A'),
+      'pipelines/weekly.yaml': letterPipeline('weekly'),
+      'scripts/weekly.js': writeLetter('W'),
+    });
+    const source = new GitSource({ repo: repo.path, workdir: join(temp.path, 'work') });
+    await source.fetch('main');
+    const evaluation = await evaluateCommit(source, { base: null, head: sha });
+    expect(evaluation).toMatchObject({ findings: [], errors: 0, runOnDeploy: ['daily'] });
+    expect(evaluation.versions.map((version) => [version.pipeline, version.file])).toEqual([['daily', 'pipelines/daily.yaml'], ['weekly', 'pipelines/weekly.yaml']]);
+  });
+
+  it('after a base, a change to one script selects its pipeline to run and leaves the other pipeline version as it was', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const base = repo.commit({
+      'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true }),
+      'scripts/daily.js': writeLetter('A'),
+      'pipelines/nightly.yaml': letterPipeline('nightly', { onMerge: true }),
+      'scripts/nightly.js': writeLetter('N'),
+    });
+    const head = repo.commit({ 'scripts/daily.js': writeLetter('B') });
+    const source = new GitSource({ repo: repo.path, workdir: join(temp.path, 'work') });
+    await source.fetch('main');
+    const before = await evaluateCommit(source, { base: null, head: base });
+    const after = await evaluateCommit(source, { base, head });
+    expect(after.runOnDeploy).toEqual(['daily']);
+    const hashes = (evaluation: typeof after) => Object.fromEntries(evaluation.versions.map((version) => [version.pipeline, version.version_hash]));
+    expect(hashes(after).nightly).toBe(hashes(before).nightly);
+    expect(hashes(after).daily).not.toBe(hashes(before).daily);
+  });
+
+  it('reports a broken pipeline at its repository path and position, never the scratch directory it was validated in', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const base = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily'), 'scripts/daily.js': writeLetter('A') });
+    const head = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily').replace('type: node_script', 'type: cobol_job') });
+    const source = new GitSource({ repo: repo.path, workdir: join(temp.path, 'work') });
+    await source.fetch('main');
+    const evaluation = await evaluateCommit(source, { base, head });
+    expect(evaluation.errors).toBeGreaterThan(0);
+    expect(evaluation.findings[0]).toMatchObject({ file: 'pipelines/daily.yaml', line: 7, severity: 'error' });
+    expect(JSON.stringify(evaluation.findings)).not.toContain('orchestrate-deploy-');
+    expect(evaluation.runOnDeploy).toEqual([]);
+  });
+});
