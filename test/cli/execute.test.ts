@@ -69,9 +69,10 @@ describe('pipeline execute', () => {
     using dir = makeTempDir('orchestrate-execute-');
     const variables = 'variables:\n  GREETING: hello\n  TARGET: world\n  PUNCT: "."\n';
     dir.write('greet.yaml', shellPipeline('greet', { 'say.hi': 'echo "$MSG"' }, variables).replace('timeout: 1m', 'timeout: 1m\n        env:\n          MSG: "{{ GREETING }} {{ TARGET }}{{ PUNCT }}"'));
-    dir.write('vars.json', JSON.stringify({ GREETING: 'hi', TARGET: 'from vars' }));
+    dir.write('vars.json', JSON.stringify({ GREETING: 'hi', TARGET: 'from vars', GREETNIG: 'typo' }));
     const result = execute(dir.path, ['--pipeline', 'greet.yaml', '--vars', 'vars.json', '--env', 'TARGET=there', '--env', 'PUNCT=!']);
     expect(result.status).toBe(0);
+    expect(result.stderr).toBe('warning: --vars vars.json sets `GREETNIG`, which greet does not declare under `variables`; it is ignored\n');
     expect(result.stdout).toMatch(/^say\.hi \| hi there!$/m);
     const state = await stateOf(join(dir.path, 'work'), executionIdOf(result.stdout));
     expect(state.variables).toEqual({ GREETING: 'hi', TARGET: 'there', PUNCT: '!' });
