@@ -26,7 +26,7 @@ export const engineSuite: BenchSuite = {
   name: 'engine',
   description: '`runExecution` with the local executor and each store, against bare spawns and Redis round trips',
   async run(log, { quick }) {
-    // BENCH_STATE_DIR puts the file store on another disk (the default temp dir is where it runs by default).
+    // The file store lives in the temp directory unless BENCH_STATE_DIR names another disk.
     const root = mkdtempSync(join(process.env.BENCH_STATE_DIR ?? tmpdir(), 'orchestrate-engine-bench-'));
     const workspace: Workspace = { root, executor: new LocalExecutor() };
     await using redis = await startBenchRedis();
