@@ -16,7 +16,6 @@ import { DeployRuns } from '../../gitops/controller/deploy-runs.js';
 import { DeploymentLedger } from '../../gitops/deployments/deployment-ledger.js';
 import { GitSource } from '../../gitops/git-source.js';
 import { locateRepository, type RepositoryLocation } from '../../gitops/repository-location.js';
-import type { LogStore } from '../../state/log-store.js';
 import { openLogStore } from '../../state/open-log-store.js';
 import { openStateStore } from '../../state/open-store.js';
 import type { StateStore } from '../../state/state-store.js';
@@ -67,8 +66,6 @@ export async function openLedger(flags: LedgerFlags): Promise<OpenedLedger> {
 }
 
 export interface ControllerParts extends AsyncDisposable {
-  opened: OpenedLedger;
-  logStore: LogStore;
   runs: DeployRuns;
   controller: Controller;
   owner: string;
@@ -96,8 +93,6 @@ export async function openController(opened: OpenedLedger, options: { logger: Lo
   });
   const controller = new Controller({ source, store, ledger, runs, logger: options.logger, owner, intervalMs: options.intervalMs, leaseTtlMs: options.leaseTtlMs, pipelinesDir: options.pipelinesDir });
   return {
-    opened,
-    logStore,
     runs,
     controller,
     owner,

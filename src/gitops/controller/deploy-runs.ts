@@ -66,6 +66,8 @@ export class DeployRuns {
   private readonly running = new Map<string, Running>();
   /** Starts and resumes between their lease and their launch: shutdown waits for them. */
   private readonly starting = new Set<Promise<unknown>>();
+  /** Ids being started or resumed: leases are per owner, so this process must not take one twice. */
+  private readonly claimed = new Set<string>();
   /** Owned executions that finished for good: never resumed, never read again. */
   private readonly settled = new Set<string>();
   private closing = false;
@@ -80,12 +82,12 @@ export class DeployRuns {
 
   /** Starts a deploy-triggered execution under its pre-assigned id, unless someone already did. */
   start(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void> {
-    return this.whileStarting(this.startNow(request));
+    return this.whileStarting(request.executionId, () => this.startNow(request), undefined);
   }
 
   private async startNow(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void> {
     const { executionId, deployment } = request;
-    if (this.closing || this.running.has(executionId)) return;
+    if (this.closing) return;
     const version = deployment.versions.find((candidate) => candidate.pipeline === request.pipeline);
     if (!version) throw new InternalError(`Deployment ${deployment.id} names execution ${executionId} of \`${request.pipeline}\` but has no version of it`);
     const lease = await this.takeLease(executionId);
@@ -112,8 +114,8 @@ export class DeployRuns {
     const resumed: string[] = [];
     for (const executionId of owned) {
       if (this.closing) break;
-      if (this.settled.has(executionId) || this.running.has(executionId)) continue;
-      if (await this.whileStarting(this.resumeOne(executionId))) resumed.push(executionId);
+      if (this.settled.has(executionId)) continue;
+      if (await this.whileStarting(executionId, () => this.resumeOne(executionId), false)) resumed.push(executionId);
     }
     return resumed;
   }
@@ -149,9 +151,18 @@ export class DeployRuns {
     this.endGrace?.();
   }
 
-  private whileStarting<T>(work: Promise<T>): Promise<T> {
-    this.starting.add(work);
-    return work.finally(() => this.starting.delete(work));
+  /** Runs `work` for one id unless the id is running or already being started here (then `skipped`). */
+  private async whileStarting<T>(executionId: string, work: () => Promise<T>, skipped: T): Promise<T> {
+    if (this.running.has(executionId) || this.claimed.has(executionId)) return skipped;
+    this.claimed.add(executionId);
+    const started = work();
+    this.starting.add(started);
+    try {
+      return await started;
+    } finally {
+      this.starting.delete(started);
+      this.claimed.delete(executionId);
+    }
   }
 
   private async resumeOne(executionId: string): Promise<boolean> {
