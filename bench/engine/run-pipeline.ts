@@ -16,6 +16,8 @@ export interface EngineRun {
   /** `store.append` calls and the events they carried: how well group commit batches. */
   appends: number;
   events: number;
+  /** How long each `store.append` took to resolve (durable): the ledger's lag behind the engine, which never waits for it. */
+  appendMs: number[];
   /** Per task id, `process.hrtime.bigint()` when the executor's result settled (only with `stampResults`). */
   resultAt: Map<string, bigint>;
   /** Per task id, milliseconds spent inside the executor's synchronous `start()` (the spawn call; only with `stampResults`). */
@@ -62,7 +64,7 @@ export async function runPipeline(options: RunOptions): Promise<EngineRun> {
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuBefore);
   if (outcome.status !== 'succeeded') throw new Error(`The benchmark execution ${outcome.executionId} of ${options.pipeline.name} ended ${outcome.status}: ${outcome.reason ?? 'no reason'}`);
-  return { executionId: request.executionId, outcome, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, appends: counted.appends(), events: counted.events(), resultAt, startCallMs };
+  return { executionId: request.executionId, outcome, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, appends: counted.appends(), events: counted.events(), appendMs: counted.appendMs, resultAt, startCallMs };
 }
 
 function stampingExecutor(inner: Executor, resultAt: Map<string, bigint>, startCallMs: Map<string, number>): Executor {
@@ -84,14 +86,18 @@ function stampingExecutor(inner: Executor, resultAt: Map<string, bigint>, startC
 }
 
 /** The same store, counting appends and events on the way through. */
-function countingStore(store: StateStore): { store: StateStore; appends: () => number; events: () => number } {
+function countingStore(store: StateStore): { store: StateStore; appends: () => number; events: () => number; appendMs: number[] } {
   let appends = 0;
   let events = 0;
+  const appendMs: number[] = [];
   const counted: StateStore = {
-    append: (request: AppendRequest) => {
+    append: async (request: AppendRequest) => {
       appends++;
       events += request.events.length;
-      return store.append(request);
+      const start = performance.now();
+      const written = await store.append(request);
+      appendMs.push(performance.now() - start);
+      return written;
     },
     read: (executionId, options) => store.read(executionId, options),
     list: (request) => store.list(request),
@@ -101,5 +107,5 @@ function countingStore(store: StateStore): { store: StateStore; appends: () => n
     releaseLease: (request) => store.releaseLease(request),
     [Symbol.asyncDispose]: () => store[Symbol.asyncDispose](),
   };
-  return { store: counted, appends: () => appends, events: () => events };
+  return { store: counted, appends: () => appends, events: () => events, appendMs };
 }

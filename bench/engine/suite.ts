@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { LocalExecutor } from '../../src/executors/local-executor.js';
 import { openRedisStateStore } from '../../src/state/redis-store.js';
+import { percentile } from '../measure.js';
 import type { BenchSuite, Table, TargetResult } from '../suite.js';
 import { measureNodeStartup, runCliChain } from './cli-chain.js';
 import { measureExecutorLatency, measureRedisPing, measureSpawnLatency, measureSpawnThroughput } from './floors.js';
@@ -76,6 +77,7 @@ export const engineSuite: BenchSuite = {
           ms(gaps.startedToStarted.p50Ms),
           times(gaps.startedToStarted.p50Ms / spawn.p50Ms),
           times(gaps.startedToStarted.p50Ms / executorFloor.p50Ms),
+          `${ms(percentile(run.appendMs, 50))} / ${ms(percentile(run.appendMs, 99))}`,
         ]);
         targets.push(
           { target: `B1 ${target.name}: step overhead p50 ≤ 1.5× floor (${ms(1.5 * floor)} ms)`, measured: `${ms(overhead.p50Ms)} ms`, pass: overhead.p50Ms <= 1.5 * floor },
@@ -103,7 +105,7 @@ export const engineSuite: BenchSuite = {
 
       const chain: Table = {
         title: `B1: chain of ${CHAIN} \`true\` shell tasks, step to step (ms)`,
-        columns: ['store', 'exited→started p50', 'p99', '× floor', 'result→started p50 / p99', 'of which executor.start() p50 / p99', 'engine + store (the rest) p50 / p99', 'started→started p50', '× spawn', '× executor alone'],
+        columns: ['store', 'exited→started p50', 'p99', '× floor', 'result→started p50 / p99', 'of which executor.start() p50 / p99', 'engine + store (the rest) p50 / p99', 'started→started p50', '× spawn', '× executor alone', 'append (durable) p50 / p99'],
         rows: chainRows,
       };
 
@@ -133,6 +135,7 @@ export const engineSuite: BenchSuite = {
         'exited→started: `task.exited` of one step to `task.started` of the next, from the ledger; `task.exited` is stamped when the engine learns of the exit.',
         'result→started: from the moment the executor\'s result promise settled (stamped by a wrapper on the same clock); the executor does not expose the instant the process exited, so the time between the exit and the result (reaping the group, draining pipes) is only visible in started→started against the floors.',
         'executor.start(): the synchronous call, which in Node returns once the child has exec\'d; engine + store: each step\'s exited→started minus the next step\'s start() call.',
+        'append (durable): how long each `store.append` took to resolve (file: write + fdatasync; redis: one EVALSHA); the engine dispatches without waiting for it.',
         'B2 noop: median of 5 runs; Redis commands are counted on the store\'s own client (every append is one EVALSHA, so commands = round trips).',
       );
       return { tables: [floors, chain, cli, fanOut, ...scaled.tables], targets, notes };

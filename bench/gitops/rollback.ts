@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureNodeStartup } from '../engine/cli-chain.js';
+import { median } from '../measure.js';
+import type { Table, TargetResult } from '../suite.js';
+import { makeBenchRepo } from './git-repo.js';
+
+const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'pipelines-example');
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+
+/** Which task the bad commit changed: the last one alone, or the transform (and so everything after it). */
+const CHANGES = [
+  { name: 'the load task changed', script: 'tasks/load_warehouse.py', rerun: 1 },
+  { name: 'the transform changed', script: 'tasks/transform_orders.py', rerun: 3 },
+] as const;
+
+export interface RollbackBench {
+  table: Table;
+  targets: TargetResult[];
+  notes: string[];
+}
+
+/**
+ * Seed 000's golden rule on the example pipeline (`daily_sales_etl`, five Python tasks), through
+ * the built CLI as a user runs it: a full `orchestrate run` of the bad commit against
+ * `orchestrate rollback execute --to-sha <good>` (checkpoint), which restores the artifacts of
+ * the unchanged tasks and re-runs the changed one and what follows it.
+ */
+export async function benchRollback(root: string, log: (line: string) => void, options: { repeats: number }): Promise<RollbackBench> {
+  const startup = await measureNodeStartup(5);
+  const rows: string[][] = [];
+  const targets: TargetResult[] = [];
+  for (const [index, change] of CHANGES.entries()) {
+    log(`gitops: rollback golden rule, ${change.name}`);
+    const repo = await makeBenchRepo(join(root, `example-${index}`));
+    cpSync(EXAMPLE, repo.path, { recursive: true, filter: (source) => !source.includes('/.') });
+    const good = await repo.commit({}, 'good');
+    const original = readFileSync(join(repo.path, change.script), 'utf8');
+    await repo.commit({ [change.script]: `${original}\n# a change that makes this a new version of the task\n` }, 'bad');
+    const workdir = join(root, `work-${index}`);
+    const cli = (args: string[]) => timeCli([...args], { ORCHESTRATION_WORKDIR: workdir });
+    const bad = await cli(['run', '--repo', repo.path, '--sha', 'main', '--pipeline', 'daily_sales_etl']);
+    const full: number[] = [];
+    const rollback: number[] = [];
+    for (let round = 0; round < options.repeats + 1; round++) {
+      // Alternate which goes first, so neither always follows a cold cache.
+      const pair = round % 2 === 0 ? ['full', 'rollback'] : ['rollback', 'full'];
+      for (const which of pair) {
+        const result = which === 'full' ? await cli(['run', '--repo', repo.path, '--sha', 'main', '--pipeline', 'daily_sales_etl']) : await cli(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad.id, '--to-sha', good]);
+        // The first round warms the mirror, the page cache and Python.
+        if (round > 0) (which === 'full' ? full : rollback).push(result.ms);
+      }
+    }
+    const [fullMs, rollbackMs] = [median(full), median(rollback)];
+    const ratio = rollbackMs / fullMs;
+    const withoutStartup = (rollbackMs - startup) / (fullMs - startup);
+    rows.push([change.name, `${change.rerun} of 5`, fullMs.toFixed(0), rollbackMs.toFixed(0), ratio.toFixed(2), withoutStartup.toFixed(2)]);
+    targets.push({ target: `rollback < 50 % of a full run (${change.name})`, measured: `${(ratio * 100).toFixed(0)} %`, pass: ratio < 0.5 });
+  }
+  return {
+    table: {
+      title: `Golden rule: checkpoint rollback vs full run of daily_sales_etl, through the CLI (median of ${options.repeats})`,
+      columns: ['bad commit', 'tasks re-run', 'full run ms', 'rollback ms', 'rollback / full', 'same, node start-up taken off both'],
+      rows,
+    },
+    targets,
+    notes: [`node start-up alone (\`node -e ""\`, median of 5): ${startup.toFixed(0)} ms, paid once by both commands`],
+  };
+}
+
+async function timeCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; id: string }> {
+  const start = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const ms = performance.now() - start;
+  if (code !== 0) throw new Error(`orchestrate ${args.join(' ')} exited ${code}:\n${out}${err}`);
+  return { ms, id: /^Starting execution (\S+)$/m.exec(out)?.[1] ?? '' };
+}
