@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { DeployRuns } from '../../src/gitops/controller/deploy-runs.js';
 import { rollbackDeployment } from '../../src/gitops/deployments/reconcile.js';
 import { foldExecution } from '../../src/state/fold.js';
 import { openRedisStateStore } from '../../src/state/redis-store.js';
@@ -75,6 +76,25 @@ describe('controller reconcile over a real repository', () => {
     expect(readFileSync(join(fixture.workdir, 'executions', newest, 'workspace', 'scripts', 'daily.js'), 'utf8')).toBe(writeLetter('B'));
     const page = await fixture.store.list({});
     expect(page.executions.map((summary) => summary.execution_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('runs a deploy execution once when two controllers on one store both try to start it', async () => {
+    await using fixture = await makeController();
+    const { repo, controller } = fixture;
+    repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily'), 'scripts/daily.js': writeLetter('A') });
+    const outcome = await controller.reconcile('reconcile');
+    if (outcome.outcome !== 'deployed') throw new Error(`expected a deployment, got ${outcome.outcome}`);
+    const other = new DeployRuns({ source: fixture.source, store: fixture.store, workdir: fixture.workdir, logger: fixture.logger, owner: 'controller-other', leaseTtlMs: 2_000, env: { PATH: process.env.PATH }, secrets: {} });
+    const request = { executionId: randomUUID(), pipeline: 'daily', deployment: outcome.deployment };
+    await Promise.all([fixture.runs.start(request), other.start(request), fixture.runs.start(request)]);
+    await Promise.all([fixture.runs.idle(), other.idle()]);
+    // Once it has events, starting it again does nothing either.
+    await other.start(request);
+    await other.idle();
+    const events = await fixture.store.read(request.executionId);
+    expect(events.filter((event) => event.type === 'execution.created')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'task.started')).toHaveLength(1);
+    expect(foldExecution(events).status).toBe('succeeded');
   });
 
   it('keeps deployments and deploy executions in the Redis store too, and leaves nothing open once disposed', async () => {
