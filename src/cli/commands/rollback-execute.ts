@@ -78,8 +78,10 @@ async function rollbackExecution(flags: RollbackFlags): Promise<number> {
     { executionId: flags.executionId, strategy: flags.strategy, ...pick(flags) },
   );
   refuseUnlessForced(target, flags.force === true);
-  const targetAt = await pipelineAtTarget(source, target, flags.pipelinesDir);
-  const sourceAt = target.source ? await readPipelineAt(source, target.source.sha, target.source.created.pipeline_file) : undefined;
+  const [targetAt, sourceAt] = await Promise.all([
+    pipelineAtTarget(source, target, flags.pipelinesDir),
+    target.source ? readPipelineAt(source, target.source.sha, target.source.created.pipeline_file) : undefined,
+  ]);
   const artifactStore = new FileArtifactStore({ root: `${config.workdir}/artifacts` });
   const plan = planRollback({
     strategy: flags.strategy,
