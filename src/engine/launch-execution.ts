@@ -36,6 +36,8 @@ export interface LaunchOptions {
   workdir: string;
   /** The commit the workspace is checked out at, when it came from Git. */
   commitSha?: string;
+  /** The pipeline or a file it references had uncommitted changes when it started (`--allow-dirty`). */
+  dirty?: boolean;
   trigger: Trigger;
   triggeredBy: string;
   /** Logical date YYYY-MM-DD. @defaultValue today (UTC); a resume keeps the recorded one */
@@ -118,6 +120,7 @@ export async function launchExecution(options: LaunchOptions): Promise<LaunchRes
     traceId: resume?.header.trace_id ?? options.traceId,
     priority: resume?.header.priority ?? options.priority,
     commitSha: resume?.header.commit_sha ?? options.commitSha,
+    dirty: options.dirty,
     skip: new Set([...(options.skip ?? []), ...(resume?.skippedByUser ?? [])]),
     timeoutSeconds: options.timeoutSeconds ?? pipelineTimeout(options.pipeline),
     executionId: resume?.executionId ?? options.executionId,

@@ -28,6 +28,8 @@ export interface PrepareOptions {
   traceId?: string;
   priority?: 'low' | 'normal' | 'high' | 'critical';
   commitSha?: string;
+  /** Recorded as `dirty: true`: the workspace differed from `commitSha`. */
+  dirty?: boolean;
   skip?: ReadonlySet<string>;
   timeoutSeconds?: number;
   executionId?: string;
@@ -90,6 +92,7 @@ export function prepareExecution(options: PrepareOptions): { request: ExecutionR
     header: {
       pipeline_hash: options.pipelineHash,
       ...(options.commitSha ? { commit_sha: options.commitSha } : {}),
+      ...(options.dirty ? { dirty: true } : {}),
       trigger: options.trigger,
       triggered_by: options.triggeredBy,
       trace_id: options.traceId ?? randomUUID(),

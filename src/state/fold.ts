@@ -43,6 +43,8 @@ export interface ExecutionState {
   last_seq: number;
   /** Present on a rollback: the execution it rolls back. */
   rollback_of?: string;
+  /** Present (true) when it ran with uncommitted changes to the pipeline or its files (`--allow-dirty`). */
+  dirty?: true;
 }
 
 export interface StageState {
@@ -181,6 +183,7 @@ function applyEvent(state: ExecutionState, tasks: TaskDirectory, event: LedgerEv
         variables: { ...event.variables },
       });
       if (event.rollback_of !== undefined) state.rollback_of = event.rollback_of;
+      if (event.dirty) state.dirty = true;
       for (const stage of event.stages) for (const name of stage.tasks) tasks.declare(stage.name, name);
       return;
     case 'task.ready':

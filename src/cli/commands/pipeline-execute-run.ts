@@ -31,10 +31,14 @@ export interface RunRequest {
   file: string;
   uri: string;
   pipeline: Pipeline;
+  /** HEAD of the Git work tree the pipeline runs from. */
+  commitSha?: string;
+  /** The pipeline or its files had uncommitted changes (`--allow-dirty`). */
+  dirty?: boolean;
 }
 
 /** Runs a validated pipeline with the console attached; resolves to the process exit code. */
-export async function runPipeline({ flags, config, root, file, uri, pipeline }: RunRequest): Promise<number> {
+export async function runPipeline({ flags, config, root, file, uri, pipeline, commitSha, dirty }: RunRequest): Promise<number> {
   const format = flags.logFormat ?? (useColor(process.stdout) ? 'colored' : 'text');
   const logger = createRootLogger({ format, level: config['log.level'], stdout: process.stdout, stderr: process.stderr });
   const varsOverrides = flags.vars ? readVarsFile(flags.vars) : {};
@@ -57,6 +61,8 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline }: 
       pipelineHash: pipelineHash(file, pipeline, root),
       workspace: root,
       workdir: config.workdir,
+      ...(commitSha ? { commitSha } : {}),
+      ...(dirty ? { dirty } : {}),
       trigger: flags.resume ? 'resume' : 'cli',
       triggeredBy: currentUser(),
       ...(flags.ds ? { ds: flags.ds } : {}),

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveConfig } from '../../config/resolve-config.js';
 import { planExecution } from '../../dag/execution-plan.js';
+import { SpecError } from '../../errors.js';
+import { readWorkTreeStatus } from '../../gitops/work-tree-status.js';
+import { referencedFiles } from '../../spec/referenced-files.js';
+import type { Pipeline } from '../../spec/schema/pipeline.js';
 import { openStateStore } from '../../state/open-store.js';
 import { validateFiles } from '../../validate/validate-files.js';
 import { formatHuman } from '../../validate/report/human.js';
@@ -30,6 +34,7 @@ export interface ExecuteFlags {
   logFormat?: LogFormat;
   skipTasks?: string[];
   resume?: string;
+  allowDirty?: boolean;
   parallel?: number;
   ds?: string;
   format: 'text' | 'json';
@@ -50,6 +55,7 @@ export function pipelineExecuteCommand(): Command {
     .addOption(new Option('--log-format <format>', 'console output (default: text, coloured on a terminal)').choices(['json', 'text', 'colored']))
     .option('--skip-tasks <list>', 'comma-separated tasks to record as skipped (`task` or `stage.task`)', commaList)
     .option('--resume <id>', 'continue an execution whose process died: succeeded tasks are not run again')
+    .option('--allow-dirty', 'run even when the pipeline or a file it references has uncommitted changes; the execution is marked dirty')
     .option('--parallel <n>', 'run at most N tasks at once (under the pipeline\'s max_concurrent)', positiveInteger)
     .option('--ds <date>', 'logical date YYYY-MM-DD (default: today, UTC)', logicalDate)
     .option('--workdir <dir>', 'work directory for state, logs, artifacts and outputs (ORCHESTRATION_WORKDIR; default .orchestration)')
@@ -79,12 +85,28 @@ async function executePipeline(flags: ExecuteFlags): Promise<void> {
     return;
   }
   if (!config.dry_run) {
-    process.exitCode = await runPipeline({ flags, config, root: report.root, file: file.file, uri: file.uri, pipeline });
+    const commit = flags.resume ? {} : await commitOf(report.root, file.file, pipeline, flags.allowDirty === true);
+    process.exitCode = await runPipeline({ flags, config, root: report.root, file: file.file, uri: file.uri, pipeline, ...commit });
     return;
   }
   const plan = planExecution(pipeline, { skip: new Set(flags.skipTasks ?? []) });
   const estimate = await historyEstimate(config, pipeline.name);
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...plan, estimated_duration_seconds: estimate?.seconds ?? null }, null, 2)}\n` : formatPlan(plan, estimate));
+}
+
+/**
+ * Inside a Git work tree an execution records HEAD's SHA, which pins its code only when the
+ * pipeline and every file it references are committed as they are; otherwise it refuses, or with
+ * `--allow-dirty` runs marked dirty. A resume skips this: the version hash already pins it.
+ */
+async function commitOf(root: string, file: string, pipeline: Pipeline, allowDirty: boolean): Promise<{ commitSha?: string; dirty?: boolean }> {
+  const status = await readWorkTreeStatus(root, [relative(root, file), ...referencedFiles(pipeline)]);
+  if (!status) return {};
+  const sha = status.sha ? { commitSha: status.sha } : {};
+  if (status.dirty.length === 0) return sha;
+  if (allowDirty) return { ...sha, dirty: true };
+  const files = status.dirty.map((path) => `  ${relative(process.cwd(), join(status.top, path)) || path}`).join('\n');
+  throw new SpecError(`${pipeline.name} has uncommitted changes in the Git work tree ${status.top}, so HEAD${status.sha ? ` (${status.sha.slice(0, 12)})` : ''} would not pin what runs:\n${files}\nCommit them, or pass --allow-dirty to run anyway (the execution is recorded as dirty).`);
 }
 
 /** A dry run only reads history that exists: it never creates a work directory. */
