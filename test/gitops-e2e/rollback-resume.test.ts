@@ -26,6 +26,11 @@ describe('a rollback killed part-way', () => {
       process.kill(-(rollback.child.pid as number), 'SIGKILL');
       process.kill(-pid, 'SIGKILL');
       await rollback.exited;
+      // Its ledger ends mid-run: rolling it back in turn needs --force.
+      const refused = runCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', id, '--to-sha', v1, '--dry-run'], { env });
+      expect(refused.stderr).toBe(`error: Execution ${id} is still running; wait for it to finish (or cancel it), or pass --force to roll back anyway\n`);
+      expect(refused.status).toBe(2);
+      expect(runCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', id, '--to-sha', v1, '--dry-run', '--force'], { env }).status).toBe(0);
       writeFileSync(env.GATE, '');
       const resumed = runCli(['run', '--repo', repo.path, '--resume', id], { env });
       expect(resumed.stderr).toBe('');

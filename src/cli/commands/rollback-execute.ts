@@ -15,6 +15,8 @@ import { rollbackPlanJson, rollbackPlanText } from './rollback-plan-text.js';
 import { runRollbackWithConsole } from './rollback-run.js';
 import { checkNotifyUrl } from '../../rollback/notify-rollback.js';
 
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
 export interface RollbackFlags extends LedgerFlags {
   executionId: string;
   toExecutionId?: string;
@@ -72,11 +74,13 @@ async function rollbackExecution(flags: RollbackFlags): Promise<number> {
   const notifyUrl = flags.notify === undefined ? undefined : checkNotifyUrl(flags.notify);
   await using opened = await openLedger(flags);
   const { config, source, store, ledger } = opened;
-  await source.fetch();
+  // Recorded and deployed commits are pinned in the mirror (or fetched by SHA when missing): only a name needs the remote's latest.
+  if (flags.toSha !== undefined && !FULL_SHA.test(flags.toSha)) await source.fetch();
   const target = await resolveRollbackTarget(
     { store, source, deployments: () => ledger.state() },
-    { executionId: flags.executionId, strategy: flags.strategy, ...pick(flags) },
+    { executionId: flags.executionId, strategy: flags.strategy, ...targetFlags(flags) },
   );
+  await Promise.all([target.sha, target.source?.sha].map((sha) => sha && source.resolve(sha)));
   refuseUnlessForced(target, flags.force === true);
   const [targetAt, sourceAt] = await Promise.all([
     pipelineAtTarget(source, target, flags.pipelinesDir),
@@ -97,7 +101,8 @@ async function rollbackExecution(flags: RollbackFlags): Promise<number> {
   return await runRollbackWithConsole({ flags, config, source, store, target, targetAt, plan, ...(notifyUrl ? { notifyUrl } : {}) });
 }
 
-function pick(flags: RollbackFlags) {
+/** The one target flag given, without the absent ones. */
+function targetFlags(flags: RollbackFlags) {
   return {
     ...(flags.toExecutionId !== undefined ? { toExecutionId: flags.toExecutionId } : {}),
     ...(flags.toSha !== undefined ? { toSha: flags.toSha } : {}),
@@ -109,7 +114,7 @@ function pick(flags: RollbackFlags) {
 function refuseUnlessForced(target: RollbackTarget, force: boolean): void {
   if (force) return;
   const { rolledBack, source } = target;
-  if (rolledBack.state.status === 'running' || rolledBack.state.status === 'pending') {
+  if (rolledBack.state.status === 'running') {
     throw new UsageError(`Execution ${rolledBack.executionId} is still ${rolledBack.state.status}; wait for it to finish (or cancel it), or pass --force to roll back anyway`);
   }
   if (source && source !== rolledBack && source.state.status !== 'succeeded') {
