@@ -53,7 +53,20 @@ describe('evaluateCommit', () => {
     const evaluation = await evaluateCommit(source, { base, head });
     expect(evaluation.errors).toBeGreaterThan(0);
     expect(evaluation.findings[0]).toMatchObject({ file: 'pipelines/daily.yaml', line: 7, severity: 'error' });
-    expect(JSON.stringify(evaluation.findings)).not.toContain('orchestrate-deploy-');
+    expect(JSON.stringify(evaluation.findings)).not.toMatch(/orchestrate-(deploy|validate)-|\/tmp\//);
     expect(evaluation.runOnDeploy).toEqual([]);
+  });
+
+  it('still reads the scripts of a pipeline that fails the schema, so the only finding is the real one', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const head = repo.commit({
+      'pipelines/daily.yaml': letterPipeline('daily', { extra: '        retires: 3\n' }),
+      'scripts/daily.js': writeLetter('A'),
+    });
+    const source = new GitSource({ repo: repo.path, workdir: join(temp.path, 'work') });
+    await source.fetch('main');
+    const evaluation = await evaluateCommit(source, { base: null, head });
+    expect(evaluation.findings.map((finding) => [finding.rule, finding.file, finding.line])).toEqual([['structure/unknown-key', 'pipelines/daily.yaml', 9]]);
   });
 });

@@ -1,14 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { referencedFiles } from '../../spec/referenced-files.js';
 import type { DeploymentFinding } from '../../state/events.js';
 import type { Finding } from '../../validate/finding.js';
-import { validateFiles } from '../../validate/validate-files.js';
 import type { CommitEvaluation } from '../deployments/reconcile.js';
-import { toRepositoryPath } from '../repository-paths.js';
 import { selectPipelines, type Selection } from '../select-pipelines.js';
 import type { Source } from '../source.js';
+import { validateAtCommit } from '../validate-at-commit.js';
 import { versionsAt } from '../versions.js';
 
 export interface EvaluateRequest {
@@ -44,32 +39,14 @@ export async function evaluateCommit(source: Source, request: EvaluateRequest): 
   };
 }
 
-/** The selected pipelines and the files they reference, written to a scratch tree and validated there. */
+/** Through the same path as `validate repo`, so a pipeline that fails the schema still has its scripts copied. */
 async function validateSelection(source: Source, sha: string, selection: Selection, strict: boolean): Promise<DeploymentFinding[]> {
   if (selection.validated.length === 0) return [];
-  const scratch = mkdtempSync(join(tmpdir(), 'orchestrate-deploy-'));
-  try {
-    const files = selection.validated.map((change) => change.file);
-    const referenced = files.flatMap((file) => {
-      const pipeline = selection.head.get(file)?.pipeline;
-      return pipeline ? referencedFiles(pipeline).map(toRepositoryPath).filter((path): path is string => path !== undefined) : [];
-    });
-    const contents = await source.readFiles(sha, [...files, ...referenced]);
-    for (const [path, bytes] of contents) {
-      mkdirSync(dirname(join(scratch, path)), { recursive: true });
-      writeFileSync(join(scratch, path), bytes);
-    }
-    const present = files.filter((file) => contents.has(file)).map((file) => join(scratch, file));
-    if (present.length === 0) return [];
-    const report = await validateFiles({ paths: present, strict, root: scratch });
-    return report.findings.map((finding) => toDeploymentFinding(finding, scratch));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const report = await validateAtCommit(source, sha, selection, { strict });
+  return report.findings.map(toDeploymentFinding);
 }
 
-/** Only where and what: a finding's message names a rule's subject, never a value, and never the scratch path. */
-function toDeploymentFinding(finding: Finding, scratch: string): DeploymentFinding {
-  const message = finding.message.split(`${scratch}/`).join('').split(scratch).join('.');
-  return { rule: finding.rule, severity: finding.severity, message, file: finding.file, line: finding.line, column: finding.column };
+/** Only where and what: a finding's message names a rule's subject, never a value. */
+function toDeploymentFinding(finding: Finding): DeploymentFinding {
+  return { rule: finding.rule, severity: finding.severity, message: finding.message, file: finding.file, line: finding.line, column: finding.column };
 }
