@@ -2,17 +2,17 @@ import type { Logger } from 'pino';
 import type { StateStore } from '../../state/state-store.js';
 import { deploymentStatus, type DeploymentState, type Pin } from '../deployments/deployment-fold.js';
 import type { DeploymentLedger } from '../deployments/deployment-ledger.js';
-import { reconcileOnce, type ReconcileDependencies, type ReconcileOutcome } from '../deployments/reconcile.js';
+import { reconcileOnce, type ReconcileDependencies } from '../deployments/reconcile.js';
 import type { GitSource } from '../git-source.js';
 import type { DeployRuns } from './deploy-runs.js';
 import { evaluateCommit } from './evaluate-commit.js';
-import { describeOutcome } from './describe-outcome.js';
+import { describeOutcome, type SyncResult } from './describe-outcome.js';
 import { readMirrorHead } from './mirror-head.js';
 
 export type ReconcileTrigger = 'reconcile' | 'sync' | 'webhook';
 
 /** A reconcile's outcome, or why it could not run (the message is free of credentials). */
-export type SyncResult = ReconcileOutcome | { outcome: 'error'; message: string };
+export type { SyncResult } from './describe-outcome.js';
 
 export interface ControllerOptions {
   source: GitSource;

@@ -1,4 +1,7 @@
-import type { SyncResult } from './controller.js';
+import type { ReconcileOutcome } from '../deployments/reconcile.js';
+
+/** What one reconcile through the controller ended in: an outcome, or the error that stopped it. */
+export type SyncResult = ReconcileOutcome | { outcome: 'error'; message: string };
 
 /** One line per reconcile, for the controller's log and `controller sync`. */
 export function describeOutcome(result: SyncResult): string {
