@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -87,7 +87,12 @@ stages:
       - { name: c, type: shell, command: 'echo c >> "${marker}"', retry: false, timeout: 1m }
 `);
     const cli = startCli(['pipeline', 'execute', '--repo', '.', '--workdir', 'work', '--pipeline', 'chain.yaml'], { cwd: dir.path, env: isolatedEnv(dir.path) });
-    await eventually(() => existsSync(join(dir.path, 'b.pid')), 'two.b to start');
+    // The task can write its pid before its start is durable: wait for the ledger too.
+    const ledgers = join(dir.path, 'work', 'state', 'executions');
+    const ledgerShowsStart = () =>
+      existsSync(ledgers) &&
+      readdirSync(ledgers).some((name) => name.endsWith('.ndjson') && readFileSync(join(ledgers, name), 'utf8').split('\n').some((line) => line.includes('"task.started"') && line.includes('"two.b"')));
+    await eventually(() => existsSync(join(dir.path, 'b.pid')) && ledgerShowsStart(), 'two.b to start');
     cli.child.kill('SIGKILL');
     await cli.exit;
     // The orphan keeps its own process group; a real crash leaves it too, here it is cleaned up.

@@ -52,6 +52,8 @@ ${writeLetter(letter)}`;
       const failed = runCli(['run', '--repo', repo.path, '--sha', 'main', '--pipeline', 'flaky'], { env });
       expect(failed.status).toBe(1);
       const id = /Starting execution ([0-9a-f-]{36})/.exec(failed.stdout)?.[1] ?? '';
+      // The hint resumes with the command that started it, not `pipeline execute`.
+      expect(failed.stdout).toContain(`Resume:    orchestrate run --repo ${repo.path} --workdir ${workdir} --resume ${id}\n`);
       repo.commit({ 'scripts/second.js': second('B') });
       const resumed = runCli(['run', '--repo', repo.path, '--resume', id], { env });
       expect(resumed.status).toBe(0);

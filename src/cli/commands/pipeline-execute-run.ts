@@ -7,7 +7,6 @@ import { retryDefaultsFromConfig } from '../../engine/retry-policy.js';
 import { LocalExecutor } from '../../executors/local-executor.js';
 import { createExecutorRegistry } from '../../executors/registry.js';
 import { parseMemory } from '../../spec/quantities.js';
-import { pipelineHash } from '../../spec/pipeline-hash.js';
 import type { Pipeline } from '../../spec/schema/pipeline.js';
 import { foldExecution } from '../../state/fold.js';
 import { openLogStore } from '../../state/open-log-store.js';
@@ -15,30 +14,54 @@ import { openStateStore } from '../../state/open-store.js';
 import { redactUrl } from '../../validate/connections/redact-url.js';
 import { JsonReporter } from '../console/json-reporter.js';
 import type { ExecutionReporter } from '../console/reporter.js';
-import { createRootLogger } from '../console/root-logger.js';
+import { createRootLogger, type LogFormat } from '../console/root-logger.js';
 import { TextReporter } from '../console/text-reporter.js';
 import { useColor } from '../output.js';
-import type { ExecuteFlags } from './pipeline-execute.js';
 import { readSecrets, readVarsFile } from './pipeline-execute-inputs.js';
 import { cancelOnSignals, trackProcesses } from './pipeline-execute-signals.js';
 
+/** The flags `pipeline execute` and `run` share: how the execution runs, what it reads, where it is recorded. */
+export interface LaunchFlags {
+  vars?: string;
+  env?: Record<string, string>;
+  secretsFile?: string;
+  timeout?: number;
+  priority: 'low' | 'normal' | 'high' | 'critical';
+  traceId?: string;
+  logFormat?: LogFormat;
+  skipTasks?: string[];
+  parallel?: number;
+  ds?: string;
+  workdir?: string;
+  state?: 'file' | 'redis';
+  redisUrl?: string;
+}
+
 export interface RunRequest {
-  flags: ExecuteFlags;
+  flags: LaunchFlags;
   config: ResolvedConfig;
-  /** Repository root: the workspace tasks run from. */
+  /** The workspace tasks run from: the repository root, or a checkout of `commitSha`. */
   root: string;
-  /** Absolute path of the pipeline file, and its path relative to the root. */
-  file: string;
-  uri: string;
+  /** The pipeline file, relative to the root. */
+  pipelineFile: string;
+  /** `pipelineHash(...)` of the file and everything it references. */
+  pipelineHash: string;
   pipeline: Pipeline;
-  /** HEAD of the Git work tree the pipeline runs from. */
+  /** The commit the workspace holds, when it came from Git. */
   commitSha?: string;
   /** The pipeline or its files had uncommitted changes (`--allow-dirty`). */
   dirty?: boolean;
+  /** The new execution's id, when the caller named it (a checkout lives under it). */
+  executionId?: string;
+  /** Continue this execution instead of starting one. */
+  resumeId?: string;
+  /** The command line that resumes an execution, up to the store flags and `--resume ID`. */
+  resumeCommand: string;
 }
 
 /** Runs a validated pipeline with the console attached; resolves to the process exit code. */
-export async function runPipeline({ flags, config, root, file, uri, pipeline, commitSha, dirty }: RunRequest): Promise<number> {
+export async function runPipeline(request: RunRequest): Promise<number> {
+  const { flags, config, root, pipeline } = request;
   const format = flags.logFormat ?? (useColor(process.stdout) ? 'colored' : 'text');
   const logger = createRootLogger({ format, level: config['log.level'], stdout: process.stdout, stderr: process.stderr });
   const varsOverrides = flags.vars ? readVarsFile(flags.vars) : {};
@@ -57,13 +80,15 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline, co
   try {
     const result = await launchExecution({
       pipeline,
-      pipelineFile: uri,
-      pipelineHash: pipelineHash(file, pipeline, root),
+      pipelineFile: request.pipelineFile,
+      pipelineHash: request.pipelineHash,
       workspace: root,
       workdir: config.workdir,
-      ...(commitSha ? { commitSha } : {}),
-      ...(dirty ? { dirty } : {}),
-      trigger: flags.resume ? 'resume' : 'cli',
+      ...(request.commitSha ? { commitSha: request.commitSha } : {}),
+      ...(request.dirty ? { dirty: true } : {}),
+      ...(request.executionId ? { executionId: request.executionId } : {}),
+      ...(request.resumeId ? { resumeId: request.resumeId } : {}),
+      trigger: request.resumeId ? 'resume' : 'cli',
       triggeredBy: currentUser(),
       ...(flags.ds ? { ds: flags.ds } : {}),
       overrides: { ...varsOverrides, ...flags.env },
@@ -74,7 +99,6 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline, co
       ...(flags.timeout !== undefined ? { timeoutSeconds: flags.timeout } : {}),
       skip: new Set(flags.skipTasks ?? []),
       ...(flags.parallel !== undefined ? { maxConcurrent: flags.parallel } : {}),
-      ...(flags.resume ? { resumeId: flags.resume } : {}),
       retryDefaults: retryDefaultsFromConfig(config),
       capacity: configuredCapacity(config),
       executors: createExecutorRegistry({ local: processes.executor }),
@@ -93,8 +117,7 @@ export async function runPipeline({ flags, config, root, file, uri, pipeline, co
     const ledger = config['state.backend'] === 'file' ? join(config.workdir, 'state', 'executions', `${result.executionId}.ndjson`) : `redis ${redactUrl(config['state.redis_url'] ?? '')} (key prefix ${config['state.key_prefix']})`;
     const artifacts = await artifactStore.list({ executionId: result.executionId });
     const storeFlags = [`--workdir ${config.workdir}`, ...(config['state.backend'] === 'redis' ? ['--state redis'] : [])].join(' ');
-    const resumeCommand = `orchestrate pipeline execute --repo ${root} --pipeline ${file} ${storeFlags} --resume ${result.executionId}`;
-    reporter.finish({ state, outputDir: result.outputDir, artifacts, ledger, resumeCommand });
+    reporter.finish({ state, outputDir: result.outputDir, artifacts, ledger, resumeCommand: `${request.resumeCommand} ${storeFlags} --resume ${result.executionId}` });
     if (result.outcome.status === 'succeeded') return 0;
     return result.outcome.status === 'cancelled' && signals.received ? signals.exitCode : 1;
   } finally {

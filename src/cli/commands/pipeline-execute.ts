@@ -5,62 +5,35 @@ import { resolveConfig } from '../../config/resolve-config.js';
 import { planExecution } from '../../dag/execution-plan.js';
 import { SpecError } from '../../errors.js';
 import { readWorkTreeStatus } from '../../gitops/work-tree-status.js';
+import { pipelineHash } from '../../spec/pipeline-hash.js';
 import { referencedFiles } from '../../spec/referenced-files.js';
 import type { Pipeline } from '../../spec/schema/pipeline.js';
 import { openStateStore } from '../../state/open-store.js';
 import { validateFiles } from '../../validate/validate-files.js';
 import { formatHuman } from '../../validate/report/human.js';
 import { estimateDuration } from '../console/estimate-duration.js';
-import type { LogFormat } from '../console/root-logger.js';
-import { commaList, positiveInteger } from '../options.js';
 import { useColor } from '../output.js';
 import { formatPlan } from '../format-plan.js';
-import { durationSeconds, envPair, logicalDate } from './pipeline-execute-inputs.js';
-import { runPipeline } from './pipeline-execute-run.js';
+import { addLaunchOptions } from './pipeline-execute-inputs.js';
+import { runPipeline, type LaunchFlags } from './pipeline-execute-run.js';
 
-export interface ExecuteFlags {
+interface ExecuteFlags extends LaunchFlags {
   pipeline: string;
   repo?: string;
-  workdir?: string;
-  state?: 'file' | 'redis';
-  redisUrl?: string;
-  vars?: string;
-  env?: Record<string, string>;
-  secretsFile?: string;
   dryRun?: boolean;
-  timeout?: number;
-  priority: 'low' | 'normal' | 'high' | 'critical';
-  traceId?: string;
-  logFormat?: LogFormat;
-  skipTasks?: string[];
   resume?: string;
   allowDirty?: boolean;
-  parallel?: number;
-  ds?: string;
   format: 'text' | 'json';
 }
 
 export function pipelineExecuteCommand(): Command {
-  return new Command('execute')
+  return addLaunchOptions(new Command('execute')
     .description('Validate a pipeline and run it; with --dry-run, print the plan of waves instead.')
     .requiredOption('-p, --pipeline <file>', 'the pipeline file')
     .option('--repo <dir>', 'repository root: relative paths resolve against it and tasks run from it')
-    .option('--vars <file>', 'variable overrides: a YAML or JSON mapping')
-    .option('--env <key=value>', 'override a variable and set `{{ env.KEY }}` (repeatable)', envPair)
-    .option('--secrets-file <file>', 'values for `{{ secrets.NAME }}`: a YAML mapping or KEY=VALUE lines (also ORCHESTRATE_SECRET_<NAME>)')
     .option('--dry-run', 'validate, then print what would run together, with resources, timeouts and an estimated duration')
-    .option('--timeout <duration>', 'cancel the execution after this long (2h, 30m); it ends failed with reason timeout', durationSeconds)
-    .addOption(new Option('--priority <level>', 'dispatch priority').choices(['low', 'normal', 'high', 'critical']).default('normal'))
-    .option('--trace-id <id>', 'trace id recorded with the execution (default: a new UUID)')
-    .addOption(new Option('--log-format <format>', 'console output (default: text, coloured on a terminal)').choices(['json', 'text', 'colored']))
-    .option('--skip-tasks <list>', 'comma-separated tasks to record as skipped (`task` or `stage.task`)', commaList)
     .option('--resume <id>', 'continue an execution whose process died: succeeded tasks are not run again')
-    .option('--allow-dirty', 'run even when the pipeline or a file it references has uncommitted changes; the execution is marked dirty')
-    .option('--parallel <n>', 'run at most N tasks at once (under the pipeline\'s max_concurrent)', positiveInteger)
-    .option('--ds <date>', 'logical date YYYY-MM-DD (default: today, UTC)', logicalDate)
-    .option('--workdir <dir>', 'work directory for state, logs, artifacts and outputs (ORCHESTRATION_WORKDIR; default .orchestration)')
-    .addOption(new Option('--state <backend>', 'state store (default: file, or redis when REDIS_URL is set)').choices(['file', 'redis']))
-    .option('--redis-url <url>', 'Redis URL for --state redis (REDIS_URL)')
+    .option('--allow-dirty', 'run even when the pipeline or a file it references has uncommitted changes; the execution is marked dirty'))
     .addOption(new Option('--format <format>', 'plan format for --dry-run').choices(['text', 'json']).default('text'))
     .addHelpText('after', `
 Exit codes: 0 succeeded, 1 invalid pipeline or failed execution, 2 usage error,
@@ -86,7 +59,17 @@ async function executePipeline(flags: ExecuteFlags): Promise<void> {
   }
   if (!config.dry_run) {
     const commit = flags.resume ? {} : await commitOf(report.root, file.file, pipeline, flags.allowDirty === true);
-    process.exitCode = await runPipeline({ flags, config, root: report.root, file: file.file, uri: file.uri, pipeline, ...commit });
+    process.exitCode = await runPipeline({
+      flags,
+      config,
+      root: report.root,
+      pipelineFile: file.uri,
+      pipelineHash: pipelineHash(file.file, pipeline, report.root),
+      pipeline,
+      ...commit,
+      ...(flags.resume ? { resumeId: flags.resume } : {}),
+      resumeCommand: `orchestrate pipeline execute --repo ${report.root} --pipeline ${file.file}`,
+    });
     return;
   }
   const plan = planExecution(pipeline, { skip: new Set(flags.skipTasks ?? []) });

@@ -45,11 +45,6 @@ export interface ExecutionReporter {
 /** Running, done and failed counts and per-task durations, kept from the events as they arrive. */
 export class RunTally {
   readonly durations = new Map<string, number>();
-  /**
-   * Process ids of attempts whose start is durable and whose exit is not yet. A forced stop
-   * should use `trackProcesses` instead: it also sees a task that started a moment ago.
-   */
-  readonly pids = new Map<string, number>();
   running = 0;
   done = 0;
   failed = 0;
@@ -63,11 +58,9 @@ export class RunTally {
     switch (event.type) {
       case 'task.started':
         this.running++;
-        if (event.pid !== undefined) this.pids.set(event.task, event.pid);
         return;
       case 'task.exited':
         this.running = Math.max(0, this.running - 1);
-        this.pids.delete(event.task);
         this.durations.set(event.task, event.duration_ms);
         return;
       case 'task.succeeded':
