@@ -8394,7 +8394,7 @@ var TransientError = class extends OrchestrateError {
 // src/github/action-run.ts
 import { appendFileSync, mkdirSync as mkdirSync4, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join6, resolve as resolve10 } from "node:path";
+import { dirname as dirname4, join as join6, resolve as resolve10 } from "node:path";
 
 // src/gitops/validate-repository.ts
 import { resolve as resolve8 } from "node:path";
@@ -10379,8 +10379,9 @@ function fingerprint(finding, lines, seen, root) {
 }
 
 // src/gitops/git-source.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync2 } from "node:fs";
-import { join as join3, resolve as resolve3 } from "node:path";
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { existsSync as existsSync2, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2 } from "node:fs";
+import { dirname, join as join3, resolve as resolve3 } from "node:path";
 
 // src/gitops/extract-tree.ts
 import { execFile } from "node:child_process";
@@ -13967,6 +13968,7 @@ function runBatch(mirror, location, input2) {
 var FULL_SHA = /^[0-9a-f]{40}$/;
 var REMOTE_HEAD = "refs/orchestrate/remote-head";
 var PIN_PREFIX = "refs/orchestrate/pins/";
+var LOCK_RETRIES = 5;
 var GitSource = class {
   display;
   /** Absolute path of the bare mirror. */
@@ -13981,10 +13983,17 @@ var GitSource = class {
   async fetch(ref) {
     await this.ensureMirror();
     const refspecs = ["+HEAD:" + REMOTE_HEAD, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
-    try {
-      await this.git().raw(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, ...refspecs]);
-    } catch (error62) {
-      throw gitFailure("git fetch", this.location, error62);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.git().raw(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, ...refspecs]);
+        break;
+      } catch (error62) {
+        if (attempt < LOCK_RETRIES && /cannot lock ref|\.lock': File exists/i.test(String(error62))) {
+          await new Promise((resolve11) => setTimeout(resolve11, 100 * attempt));
+          continue;
+        }
+        throw gitFailure("git fetch", this.location, error62);
+      }
     }
     return this.resolve(ref ?? "HEAD");
   }
@@ -14047,11 +14056,15 @@ var GitSource = class {
   async ensureMirror() {
     if (this.initialized) return;
     if (!existsSync2(join3(this.mirror, "HEAD"))) {
-      mkdirSync2(this.mirror, { recursive: true });
+      const parent = dirname(this.mirror);
+      const staging = `${this.mirror}.init-${randomUUID2()}`;
+      mkdirSync2(parent, { recursive: true });
       try {
-        await this.git().raw(["init", "--bare", "--quiet", this.mirror]);
+        await openGit(parent, this.location).raw(["init", "--bare", "--quiet", staging]);
+        renameSync(staging, this.mirror);
       } catch (error62) {
-        throw gitFailure("Creating the mirror", this.location, error62);
+        rmSync2(staging, { recursive: true, force: true });
+        if (!existsSync2(join3(this.mirror, "HEAD"))) throw gitFailure("Creating the mirror", this.location, error62);
       }
     }
     this.initialized = true;
@@ -14177,9 +14190,9 @@ function show(value2) {
 }
 
 // src/gitops/validate-at-commit.ts
-import { mkdirSync as mkdirSync3, mkdtempSync, rmSync as rmSync2, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync, rmSync as rmSync3, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname2, join as join5 } from "node:path";
+import { dirname as dirname3, join as join5 } from "node:path";
 
 // src/validate/validate-files.ts
 import { resolve as resolve7 } from "node:path";
@@ -14211,13 +14224,13 @@ function listPipelineFiles(paths) {
 
 // src/spec/repository-root.ts
 import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
-import { dirname, resolve as resolve5 } from "node:path";
+import { dirname as dirname2, resolve as resolve5 } from "node:path";
 function findRepositoryRoot(path, fallback = process.cwd()) {
   let directory = resolve5(path);
-  if (existsSync3(directory) && !statSync3(directory).isDirectory()) directory = dirname(directory);
+  if (existsSync3(directory) && !statSync3(directory).isDirectory()) directory = dirname2(directory);
   for (; ; ) {
     if (existsSync3(resolve5(directory, ".git"))) return directory;
-    const parent = dirname(directory);
+    const parent = dirname2(directory);
     if (parent === directory) return resolve5(fallback);
     directory = parent;
   }
@@ -35073,7 +35086,7 @@ async function validateAtCommit(source, sha, selection, options = {}) {
     });
     const contents = await source.readFiles(sha, [...files, ...referenced]);
     for (const [path, bytes] of contents) {
-      mkdirSync3(dirname2(join5(scratch, path)), { recursive: true });
+      mkdirSync3(dirname3(join5(scratch, path)), { recursive: true });
       writeFileSync(join5(scratch, path), bytes);
     }
     const report = await validateFiles({
@@ -35084,7 +35097,7 @@ async function validateAtCommit(source, sha, selection, options = {}) {
     });
     return relocate(report, scratch, options.root ?? process.cwd());
   } finally {
-    rmSync2(scratch, { recursive: true, force: true });
+    rmSync3(scratch, { recursive: true, force: true });
   }
 }
 function relocate(report, scratch, root) {
@@ -39605,7 +39618,7 @@ async function runAction(env, version3, log = console.log) {
     log("No github-token given: validating only, without a check run or a PR comment");
   }
   const { report, markdown, sarif } = await validate2();
-  mkdirSync4(dirname3(sarifFile), { recursive: true });
+  mkdirSync4(dirname4(sarifFile), { recursive: true });
   writeFileSync2(sarifFile, `${JSON.stringify(sarif, null, 2)}
 `);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}
