@@ -78,16 +78,29 @@ export async function measureRedisPing(redis: Redis, count: number, warmup = 50)
  * what the executor adds to a bare spawn (its cgroup, its `/proc` sampling, its pipes).
  */
 export async function measureExecutorLatency(executor: LocalExecutor, cwd: string, count: number, warmup = 10): Promise<LatencyFloor> {
-  const signal = new AbortController().signal;
-  const attempt = (index: number) =>
-    executor.start({ executionId: 'bench', taskId: `floor.t${index}`, attempt: 1, type: 'shell', command: ['sh', '-c', 'true'], env: {}, cwd, secrets: [] }, { signal, onLine: () => undefined }).result;
-  for (let index = 0; index < warmup; index++) await attempt(index);
+  for (let index = 0; index < warmup; index++) await runTrueAttempt(executor, cwd, index);
   const samples: number[] = [];
   for (let index = 0; index < count; index++) {
     const start = performance.now();
-    const result = await attempt(index);
-    if (result.exitCode !== 0) throw new Error(`\`sh -c true\` failed through the local executor: ${result.startError ?? `exit ${String(result.exitCode)}`}`);
+    await runTrueAttempt(executor, cwd, index);
     samples.push(performance.now() - start);
   }
   return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), samples: count };
+}
+
+/** Attempts per second through the local executor alone with `concurrency` in flight: B2's floor without the engine. */
+export async function measureExecutorThroughput(executor: LocalExecutor, cwd: string, count: number, concurrency: number): Promise<{ perSecond: number }> {
+  let started = 0;
+  const worker = async () => {
+    while (started < count) await runTrueAttempt(executor, cwd, started++);
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { perSecond: (count / (performance.now() - start)) * 1000 };
+}
+
+async function runTrueAttempt(executor: LocalExecutor, cwd: string, index: number): Promise<void> {
+  const io = { signal: new AbortController().signal, onLine: () => undefined };
+  const result = await executor.start({ executionId: 'bench', taskId: `floor.t${index}`, attempt: 1, type: 'shell', command: ['sh', '-c', 'true'], env: {}, cwd, secrets: [] }, io).result;
+  if (result.exitCode !== 0) throw new Error(`\`sh -c true\` failed through the local executor: ${result.startError ?? `exit ${String(result.exitCode)}`}`);
 }

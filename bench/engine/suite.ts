@@ -7,7 +7,7 @@ import { openRedisStateStore } from '../../src/state/redis-store.js';
 import { percentile } from '../measure.js';
 import type { BenchSuite, Table, TargetResult } from '../suite.js';
 import { measureNodeStartup, runCliChain } from './cli-chain.js';
-import { measureExecutorLatency, measureRedisPing, measureSpawnLatency, measureSpawnThroughput } from './floors.js';
+import { measureExecutorLatency, measureExecutorThroughput, measureRedisPing, measureSpawnLatency, measureSpawnThroughput } from './floors.js';
 import { startBenchRedis } from './redis-server.js';
 import { reportScaling, runScaling } from './scaling.js';
 import { fileStoreUnderTest, redisStoreUnderTest, runMedian, runScenario, type StoreUnderTest, type Workspace } from './scenarios.js';
@@ -40,6 +40,7 @@ export const engineSuite: BenchSuite = {
       log('engine: floors');
       const spawn = await measureSpawnLatency(quick ? 300 : 1_000);
       const spawnRate = await measureSpawnThroughput(FAN_OUT, CONCURRENCY);
+      const executorRate = await measureExecutorThroughput(workspace.executor, root, quick ? FAN_OUT / 4 : FAN_OUT, CONCURRENCY);
       const ping = await measureRedisPing(client, 2_000);
       const executorFloor = await measureExecutorLatency(workspace.executor, root, quick ? 100 : 300);
       // The same executor told there is no cgroup: what the per-attempt cgroup and its wrapper shell cost.
@@ -52,6 +53,7 @@ export const engineSuite: BenchSuite = {
         rows: [
           [`spawn+exit \`/bin/true\`, sequential (${spawn.samples})`, ms(spawn.p50Ms), ms(spawn.p99Ms), `\`spawn()\` call alone p50 ${ms(spawn.callP50Ms)}`],
           [`spawn throughput, concurrency ${CONCURRENCY} (${FAN_OUT})`, '', '', `${spawnRate.perSecond.toFixed(0)} /s`],
+          [`\`sh -c true\` through the local executor alone, concurrency ${CONCURRENCY}`, '', '', `${executorRate.perSecond.toFixed(0)} /s`],
           [`Redis PING, the store's client (${ping.samples})`, ms(ping.p50Ms), ms(ping.p99Ms), ''],
           [`\`sh -c true\` through the local executor alone (${executorFloor.samples})`, ms(executorFloor.p50Ms), ms(executorFloor.p99Ms), `${times(executorFloor.p50Ms / spawn.p50Ms)} spawn`],
           ...(plainFloor ? [[`the same without the per-attempt cgroup (${plainFloor.samples})`, ms(plainFloor.p50Ms), ms(plainFloor.p99Ms), `${times(plainFloor.p50Ms / spawn.p50Ms)} spawn`]] : []),
@@ -116,7 +118,7 @@ export const engineSuite: BenchSuite = {
           const run = await runMedian({ shape: 'wide', tasks: FAN_OUT, kind, maxConcurrent: CONCURRENCY }, target, workspace, kind === 'noop' ? 5 : 1);
           const perSecond = (FAN_OUT / run.wallMs) * 1000;
           const perTask = run.commands === undefined ? undefined : run.commands / FAN_OUT;
-          fanRows.push([`${target.name}, \`${kind}\``, perSecond.toFixed(0), kind === 'true' ? times(perSecond / spawnRate.perSecond) : '', String(run.appends), (run.events / run.appends).toFixed(1), perTask === undefined ? '' : perTask.toFixed(3)]);
+          fanRows.push([`${target.name}, \`${kind}\``, perSecond.toFixed(0), kind === 'true' ? times(perSecond / spawnRate.perSecond) : '', kind === 'true' ? times(perSecond / executorRate.perSecond) : '', String(run.appends), (run.events / run.appends).toFixed(1), perTask === undefined ? '' : perTask.toFixed(3)]);
           if (kind === 'true') targets.push({ target: `B2 ${target.name}: \`true\` tasks/s ≥ 0.7× spawn throughput`, measured: times(perSecond / spawnRate.perSecond), pass: perSecond >= 0.7 * spawnRate.perSecond });
           if (kind === 'noop' && target.name === 'file') targets.push({ target: 'B2 file: `noop` ≥ 20,000 tasks/s', measured: `${perSecond.toFixed(0)} /s`, pass: perSecond >= 20_000 });
           if (perTask !== undefined) targets.push({ target: `B2 redis, \`${kind}\`: round trips per task ≤ 2`, measured: perTask.toFixed(3), pass: perTask <= 2 });
@@ -124,7 +126,7 @@ export const engineSuite: BenchSuite = {
       }
       const fanOut: Table = {
         title: `B2: fan-out of ${FAN_OUT} tasks, max_concurrent ${CONCURRENCY}`,
-        columns: ['store, task', 'tasks/s', '× spawn throughput', 'appends', 'events/append', 'Redis commands/task'],
+        columns: ['store, task', 'tasks/s', '× spawn throughput', '× executor alone', 'appends', 'events/append', 'Redis commands/task'],
         rows: fanRows,
       };
 
