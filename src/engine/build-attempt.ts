@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
 import type { PlannedTask } from '../dag/pipeline-graph.js';
-import type { AttemptSpec } from '../executors/executor.js';
+import type { AttemptSpec, HttpRequestSpec } from '../executors/executor.js';
 import { parseCpu, parseDuration, parseMemory } from '../spec/quantities.js';
 import { renderTemplate, type TemplateScope } from '../spec/render-template.js';
 import { effectiveResources } from '../spec/effective-resources.js';
 import type { Pipeline } from '../spec/schema/pipeline.js';
+import type { Task } from '../spec/schema/task.js';
 import type { ResourceAmount } from './resource-pool.js';
+
+/** Env var names whose values are treated as secrets wherever they appear. */
+export const SECRET_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|_KEY$|^KEY$|API_?KEY|CREDENTIAL)/i;
 
 export interface AttemptContext {
   pipeline: Pipeline;
@@ -21,7 +25,11 @@ export interface AttemptContext {
   baseEnv: Readonly<Record<string, string>>;
 }
 
-/** Renders a task into one attempt: its command, its environment, its limits. */
+/**
+ * Renders a task into one attempt: its command (or, for `sql_script` and `http`, which run inside
+ * the orchestrator, its SQL file or request), its environment, its limits, and every secret seen
+ * so far, including the ones its templates pulled in.
+ */
 export function buildAttempt(context: AttemptContext, planned: PlannedTask, attempt: number): AttemptSpec {
   const { task } = planned;
   const scope: TemplateScope = { ...context.scope, task: { name: task.name, stage: planned.stage.name, id: planned.id, attempt: String(attempt) } };
@@ -44,12 +52,22 @@ export function buildAttempt(context: AttemptContext, planned: PlannedTask, atte
   const resources = effectiveResources(context.pipeline, planned.stage, task);
   const memoryLimit = resources.limits?.memory ?? resources.memory;
   const parsedLimit = memoryLimit === undefined ? undefined : parseMemory(memoryLimit);
+  const command = commandOf(planned, context.workspace, render);
+  const sqlFile = task.type === 'sql_script' ? resolve(context.workspace, render(task.script)) : undefined;
+  const http = task.type === 'http' ? httpRequestOf(task, render) : undefined;
+  // A task env entry named like a credential is a secret even when written as a literal.
+  for (const name of Object.keys(task.env ?? {})) {
+    const value = env[name] as string;
+    if (value.length >= 4 && SECRET_NAME.test(name)) context.secrets.add(value);
+  }
   return {
     executionId: context.executionId,
     taskId: planned.id,
     attempt,
     type: task.type,
-    command: commandOf(planned, context.workspace, render),
+    command,
+    ...(sqlFile !== undefined ? { sqlFile } : {}),
+    ...(http !== undefined ? { http } : {}),
     env,
     cwd: context.workspace,
     timeoutSeconds: parsedTimeout?.ok ? parsedTimeout.value : undefined,
@@ -72,6 +90,33 @@ function commandOf(planned: PlannedTask, workspace: string, render: (text: strin
     default:
       return undefined;
   }
+}
+
+function httpRequestOf(task: Extract<Task, { type: 'http' }>, render: (text: string) => string): HttpRequestSpec {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(task.headers ?? {})) headers[name] = render(String(value));
+  let body: string | undefined;
+  if (typeof task.body === 'string') {
+    body = render(task.body);
+  } else if (task.body !== undefined) {
+    body = JSON.stringify(renderDeep(task.body, render));
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  }
+  return {
+    url: render(task.url),
+    ...(task.method ? { method: task.method } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(body !== undefined ? { body } : {}),
+    ...(task.expected_status !== undefined ? { expectedStatus: task.expected_status } : {}),
+  };
+}
+
+/** A JSON body given as a mapping or list: every string in it is a template. */
+function renderDeep(value: unknown, render: (text: string) => string): unknown {
+  if (typeof value === 'string') return render(value);
+  if (Array.isArray(value)) return value.map((item) => renderDeep(item, render));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, renderDeep(inner, render)]));
+  return value;
 }
 
 /** What admission control counts for a task; `auto` sizes count as nothing until history exists. */

@@ -16,9 +16,8 @@ import type { LogStore } from '../state/log-store.js';
 import type { StateStore } from '../state/state-store.js';
 import type { AttemptContext } from './build-attempt.js';
 import { createHookRunner } from './hooks/run-hooks.js';
-import { withInProcessWork } from './launch-in-process.js';
 import { makeGrowingRedactor, redactEvent, redactingStore } from './launch-redaction.js';
-import { prepareExecution, SECRET_NAME } from './prepare-execution.js';
+import { prepareExecution } from './prepare-execution.js';
 import { localCapacity, ResourcePool, type ResourceAmount } from './resource-pool.js';
 import { resumePointFrom, type ResumePoint } from './resume-point.js';
 import { runExecution, type ExecutionOutcome } from './run-execution.js';
@@ -128,14 +127,6 @@ export async function launchExecution(options: LaunchOptions): Promise<LaunchRes
   // Every secret is masked, used or not: a task can print a secret it got some other way.
   for (const value of Object.values(options.secrets)) if (value) context.secrets.add(value);
   const redact = makeGrowingRedactor(context.secrets);
-  const buildAttempt = request.buildAttempt;
-  request.buildAttempt = (task, attempt) => {
-    const renderForAttempt = (text: string) => renderTemplate(text, taskScope(context, task, attempt), context.secrets);
-    const spec = withInProcessWork(buildAttempt(task, attempt), task, options.workspace, renderForAttempt);
-    // A task env entry named like a credential is a secret even when written as a literal.
-    for (const [name, value] of Object.entries(spec.env)) if (value.length >= 4 && SECRET_NAME.test(name)) context.secrets.add(value);
-    return { ...spec, secrets: [...context.secrets] };
-  };
   if (resume) {
     request.header = resume.header;
     request.resumed = true;
@@ -213,9 +204,9 @@ function recordedVariables(resume: ResumePoint | undefined): Record<string, stri
 }
 
 /** The execution's template scope, plus `{{ task.* }}` when a task is named (as `buildAttempt` sets it). */
-function taskScope(context: AttemptContext, task: PlannedTask | undefined, attempt?: number): AttemptContext['scope'] {
+function taskScope(context: AttemptContext, task: PlannedTask | undefined): AttemptContext['scope'] {
   if (!task) return context.scope;
-  return { ...context.scope, task: { name: task.task.name, stage: task.stage.name, id: task.id, ...(attempt !== undefined ? { attempt: String(attempt) } : {}) } };
+  return { ...context.scope, task: { name: task.task.name, stage: task.stage.name, id: task.id } };
 }
 
 function pipelineTimeout(pipeline: Pipeline): number | undefined {

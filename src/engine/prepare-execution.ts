@@ -4,7 +4,7 @@ import type { PlannedTask } from '../dag/pipeline-graph.js';
 import { renderTemplate, type TemplateScope } from '../spec/render-template.js';
 import type { Pipeline } from '../spec/schema/pipeline.js';
 import type { Trigger } from '../state/events.js';
-import { buildAttempt, resourceRequestOf, type AttemptContext } from './build-attempt.js';
+import { buildAttempt, resourceRequestOf, SECRET_NAME, type AttemptContext } from './build-attempt.js';
 import type { ExecutionRequest } from './run-execution.js';
 
 export interface PrepareOptions {
@@ -36,9 +36,6 @@ export interface PrepareOptions {
 }
 
 export const REDACTED = '[redacted]';
-
-/** Env var names whose values are treated as secrets wherever they appear. */
-export const SECRET_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|_KEY$|^KEY$|API_?KEY|CREDENTIAL)/i;
 
 /**
  * Resolves everything an execution needs before it starts: its id, logical date, variables

@@ -38,7 +38,11 @@ describe('pipeline execute', () => {
     expect(Object.values(taskStatuses(state))).toEqual(Array(5).fill('succeeded'));
     expect(state.stages.find((stage) => stage.name === 'validate')?.tasks[0]?.artifacts.map((artifact) => artifact.path)).toEqual(['validated_orders_2024-01-15.jsonl']);
     // The output also went to the log store, not the ledger.
-    expect(readFileSync(join(dir.path, 'work', 'state', 'executions', `${id}.ndjson`), 'utf8')).not.toContain('extracted 31 orders');
+    const ledger = readFileSync(join(dir.path, 'work', 'state', 'executions', `${id}.ndjson`), 'utf8');
+    expect(ledger).not.toContain('extracted 31 orders');
+    // The idempotency key is recorded as the task saw it: it names no secret, so it is not redacted.
+    const started = ledger.trim().split('\n').map((line) => JSON.parse(line) as { type: string; task?: string; idempotency_key?: string }).filter((event) => event.type === 'task.started');
+    expect(started.map((event) => event.idempotency_key)).toEqual(started.map((event) => `${id}:${event.task}:1`));
   });
 
   it('exits 1 naming the failing task, and does not run what depends on it', async () => {
