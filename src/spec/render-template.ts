@@ -48,7 +48,7 @@ export function renderTemplate(text: string, scope: TemplateScope, usedSecrets?:
       }
       case 'secret': {
         const value = scope.secrets[ref.name];
-        if (value === undefined) throw new SpecError(`\`{{ secrets.${ref.name} }}\` is not available; set it in the environment as ${ref.name} or in the secrets file`);
+        if (value === undefined) throw new SpecError(`\`{{ secrets.${ref.name} }}\` has no value; set ORCHESTRATE_SECRET_${ref.name} in the environment, or pass --secrets-file FILE with \`${ref.name}: value\` in it`);
         usedSecrets?.add(value);
         result += value;
         break;

@@ -73,4 +73,18 @@ describe('pipeline execute keeps secrets out of everything it writes', () => {
       for (const [kind, value] of Object.entries(SECRETS)) expect(text.includes(value), `${kind} in ${name}`).toBe(false);
     }
   });
+
+  it('a secret with no value fails its task, saying how to provide it', () => {
+    using dir = makeTempDir('orchestrate-secrets-');
+    dir.write('missing.yaml', `version: "2.1"
+name: missing_secret
+stages:
+  - name: main
+    tasks:
+      - { name: connect, type: shell, command: 'echo "$PW"', retry: false, env: { PW: "{{ secrets.WAREHOUSE_PASSWORD }}" } }
+`);
+    const result = execute(dir.path, ['--pipeline', 'missing.yaml']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('main.connect failed on attempt 1: `{{ secrets.WAREHOUSE_PASSWORD }}` has no value; set ORCHESTRATE_SECRET_WAREHOUSE_PASSWORD in the environment, or pass --secrets-file FILE with `WAREHOUSE_PASSWORD: value` in it');
+  });
 });
