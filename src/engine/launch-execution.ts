@@ -160,7 +160,7 @@ export async function launchExecution(options: LaunchOptions): Promise<LaunchRes
   const outcome = await runExecution(
     request,
     {
-      store: redactingStore(options.store, redact),
+      store: redactingStore(options.store, redact, logStore && (() => logStore.flush())),
       executorFor: (type) => executors.executorFor(type),
       pool,
       onOutput: (taskId, attempt, line) => {
@@ -179,7 +179,6 @@ export async function launchExecution(options: LaunchOptions): Promise<LaunchRes
     },
     options.signal,
   );
-  await logStore?.flush();
   logger.debug({ status: outcome.status }, 'execution finished');
   return { ...launched, outcome };
 }

@@ -35,11 +35,16 @@ function redactValue(value: unknown, redact: (text: string) => string): unknown 
 /**
  * The store as the engine sees it during a launch: every appended event passes through the
  * redactor first, so a secret that slipped into a failure reason or a hook message never
- * reaches the ledger (nor the archives and views built from it).
+ * reaches the ledger (nor the archives and views built from it). `beforeFinish` runs before the
+ * batch that finishes the execution is appended: once a reader sees the finish, the task output
+ * is stored too (`logs --follow` stops there).
  */
-export function redactingStore(store: StateStore, redact: (text: string) => string): StateStore {
+export function redactingStore(store: StateStore, redact: (text: string) => string, beforeFinish?: () => Promise<void>): StateStore {
   return {
-    append: (request) => store.append({ ...request, events: request.events.map((event) => redactEvent(event, redact)) }),
+    append: async (request) => {
+      if (beforeFinish && request.events.some((event) => event.type === 'execution.finished')) await beforeFinish();
+      return await store.append({ ...request, events: request.events.map((event) => redactEvent(event, redact)) });
+    },
     read: (executionId, options) => store.read(executionId, options),
     list: (request) => store.list(request),
     watch: (options) => store.watch(options),

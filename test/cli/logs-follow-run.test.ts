@@ -16,6 +16,7 @@ stages:
           while [ ! -f "$GATE" ]; do sleep 0.05; done
           echo "after the gate"
           sleep 0.5
+          echo "last words, just before the exit"
         env:
           GATE: "{{ env.GATE }}"
         retry: false
@@ -39,7 +40,8 @@ describe('orchestrate logs --follow on a real run', () => {
       expect(existsSync(gate)).toBe(false);
       writeFileSync(gate, '');
       expect(await follow.exit).toEqual({ code: 0, signal: null });
-      expect(follow.stdout()).toBe('[work.wait_for_gate] before the gate\n[work.wait_for_gate] after the gate\n');
+      // Even the line written just before the task exits: it is stored before the finish is recorded.
+      expect(follow.stdout()).toBe('[work.wait_for_gate] before the gate\n[work.wait_for_gate] after the gate\n[work.wait_for_gate] last words, just before the exit\n');
       expect((await run.exit).code).toBe(0);
     } finally {
       writeFileSync(gate, '');

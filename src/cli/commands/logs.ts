@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { foldExecution, type ExecutionState } from '../../state/fold.js';
@@ -6,9 +5,6 @@ import { matchesTask } from '../../state/log-records.js';
 import type { LogRecord } from '../../state/log-store.js';
 import { wholeCount } from '../quantity-options.js';
 import { addStoreOptions, openStores, readExecution, taskHint, taskIdsOf, type StoreFlags } from './state-options.js';
-
-/** Several flush intervals of the log stores (100 ms by default). */
-const FINISH_GRACE_MS = 500;
 
 interface LogsFlags extends StoreFlags {
   executionId: string;
@@ -70,9 +66,8 @@ Examples:
           if (++seen > stored.length) print([record]);
         }
         await finished;
-        // The engine's log store writes buffered lines in batches, possibly just after the finish
-        // is recorded: give that last batch a moment, then print whatever the follow had not reached.
-        if (!interrupted) await sleep(FINISH_GRACE_MS);
+        // The engine stores every line before it records the finish, but the follow may stop
+        // before it has read the last ones: print whatever it had not reached.
         if (!interrupted) print((await logs.read(flags.executionId, task !== undefined ? { task } : {})).slice(Math.max(seen, stored.length)));
       } finally {
         process.off('SIGINT', interrupt);
