@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FileLogStore } from './file-log-store.js';
 import type { LogStore } from './log-store.js';
-import { openRedisLogStore } from './redis-log-store.js';
 
 export interface OpenLogStoreOptions {
   /** `file`: lines under `workdir`; `redis`: a stream per execution on the state store's server. */
@@ -29,6 +28,8 @@ export async function openLogStore(options: OpenLogStoreOptions): Promise<LogSto
   if (options.backend === 'redis') {
     if (!options.redisUrl) throw new UsageError('The Redis log store needs a URL: set REDIS_URL or pass --redis-url (for example redis://localhost:6379/0).');
     if (options.ttlDays !== undefined && !(options.ttlDays > 0)) throw new UsageError(`Expected \`ttlDays\` to be a positive number of days, got ${String(options.ttlDays)}`);
+    // Loaded only here, as in `openStateStore`: the file backend never pays for ioredis.
+    const { openRedisLogStore } = await import('./redis-log-store.js');
     return openRedisLogStore({
       url: options.redisUrl,
       ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),

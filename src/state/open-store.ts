@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { FileStateStore } from './file-store.js';
-import { openRedisStateStore } from './redis-store.js';
 import type { StateStore } from './state-store.js';
 
 export interface OpenStateStoreOptions {
@@ -29,6 +28,8 @@ export async function openStateStore(options: OpenStateStoreOptions): Promise<St
   if (options.backend === 'redis') {
     if (!options.redisUrl) throw new UsageError('The Redis state store needs a URL: set REDIS_URL or pass --redis-url (for example redis://localhost:6379/0).');
     if (options.ttlDays !== undefined && !(options.ttlDays > 0)) throw new UsageError(`Expected \`ttlDays\` to be a positive number of days, got ${String(options.ttlDays)}`);
+    // Loaded only here: ioredis costs every command its start-up time, and most use the file store.
+    const { openRedisStateStore } = await import('./redis-store.js');
     return openRedisStateStore({
       url: options.redisUrl,
       ...(options.keyPrefix !== undefined ? { keyPrefix: options.keyPrefix } : {}),
