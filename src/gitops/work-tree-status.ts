@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { locateRepository } from './repository-location.js';
 import { openGit } from './git-env.js';
@@ -8,7 +9,10 @@ export interface WorkTreeStatus {
   top: string;
   /** HEAD's commit; undefined in a repository with no commit yet. */
   sha?: string;
-  /** Of the paths asked about, those HEAD does not hold as they are: modified, staged, untracked or ignored. Relative to `top`. */
+  /**
+   * Of the paths asked about, those HEAD does not hold as they are: modified, staged, untracked
+   * or ignored, relative to `top`; then those outside the work tree, absolute.
+   */
   dirty: string[];
 }
 
@@ -30,14 +34,19 @@ export async function readWorkTreeStatus(dir: string, paths: readonly string[]):
   } catch {
     sha = undefined;
   }
-  // A path outside the work tree cannot be asked about (git refuses the pathspec).
-  const inside = paths.map((path) => resolve(dir, path)).filter((path) => {
-    const fromTop = relative(top, path);
-    return fromTop !== '' && !fromTop.startsWith('..') && !isAbsolute(fromTop);
-  });
-  if (inside.length === 0) return { top, ...(sha ? { sha } : {}), dirty: [] };
-  const output = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=matching', '--', ...inside.map((path) => `:(top,literal)${relative(top, path)}`)]);
-  return { top, ...(sha ? { sha } : {}), dirty: dirtyPaths(output) };
+  // A path outside the work tree is not pinned by HEAD either (and git refuses it as a pathspec).
+  // Git reports `top` with symlinks resolved, so `dir` is resolved the same way.
+  const real = await realpath(dir);
+  const absolute = paths.map((path) => resolve(real, path));
+  const outside = absolute.filter((path) => !isInside(top, path));
+  const inside = absolute.filter((path) => isInside(top, path)).map((path) => `:(top,literal)${relative(top, path)}`);
+  const output = inside.length === 0 ? '' : await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored=traditional', '--', ...inside]);
+  return { top, ...(sha ? { sha } : {}), dirty: [...dirtyPaths(output), ...outside] };
+}
+
+function isInside(top: string, path: string): boolean {
+  const fromTop = relative(top, path);
+  return fromTop !== '' && !fromTop.startsWith('..') && !isAbsolute(fromTop);
 }
 
 /** Paths from `git status --porcelain=v1 -z`: `XY path`, a rename adding its source as the next entry. */

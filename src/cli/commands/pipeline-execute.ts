@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveConfig } from '../../config/resolve-config.js';
 import { planExecution } from '../../dag/execution-plan.js';
@@ -88,7 +88,7 @@ async function commitOf(root: string, file: string, pipeline: Pipeline, allowDir
   const sha = status.sha ? { commitSha: status.sha } : {};
   if (status.dirty.length === 0) return sha;
   if (allowDirty) return { ...sha, dirty: true };
-  const files = status.dirty.map((path) => `  ${relative(process.cwd(), join(status.top, path)) || path}`).join('\n');
+  const files = status.dirty.map((path) => `  ${relative(process.cwd(), resolve(status.top, path)) || path}`).join('\n');
   throw new SpecError(`${pipeline.name} has uncommitted changes in the Git work tree ${status.top}, so HEAD${status.sha ? ` (${status.sha.slice(0, 12)})` : ''} would not pin what runs:\n${files}\nCommit them, or pass --allow-dirty to run anyway (the execution is recorded as dirty).`);
 }
 
