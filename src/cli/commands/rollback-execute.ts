@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { FileArtifactStore } from '../../artifacts/file-artifact-store.js';
 import { UsageError } from '../../errors.js';
@@ -86,7 +87,7 @@ async function rollbackExecution(flags: RollbackFlags): Promise<number> {
     pipelineAtTarget(source, target, flags.pipelinesDir),
     target.source ? readPipelineAt(source, target.source.sha, target.source.created.pipeline_file) : undefined,
   ]);
-  const artifactStore = new FileArtifactStore({ root: `${config.workdir}/artifacts` });
+  const artifactStore = new FileArtifactStore({ root: join(config.workdir, 'artifacts') });
   const plan = planRollback({
     strategy: flags.strategy,
     target: targetAt,
