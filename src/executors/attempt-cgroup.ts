@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupSupport } from './process-support.js';
 
 /**
- * One attempt's own cgroup v2: every process of the task tree lands here (the wrapper moves
- * itself in before it execs the task), so CPU is exact and nothing escapes a kill, even a
- * process that called `setsid`.
+ * One attempt's own cgroup v2: every process of the task tree lands here (the task's shell, or
+ * a wrapper shell that then execs the task, moves itself in before the task's first instruction),
+ * so CPU is exact and nothing escapes a kill, even a process that called `setsid`.
  */
 export class AttemptCgroup {
   readonly path: string;
@@ -41,7 +41,7 @@ export class AttemptCgroup {
     return cgroup;
   }
 
-  /** Written by the wrapper shell with `echo 0`, which moves the writer itself. */
+  /** Written with `echo 0` by the shell that starts the task, which moves that shell itself. */
   get procsFile(): string {
     return join(this.path, 'cgroup.procs');
   }

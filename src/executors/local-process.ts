@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { AttemptCgroup } from './attempt-cgroup.js';
 import type { AttemptResult, AttemptSpec, OutputLine, RunningAttempt } from './executor.js';
 import { emitText, makeLineSplitter, type LineSink } from './line-splitter.js';
@@ -199,21 +200,32 @@ function taskEnv(env: Readonly<Record<string, string>>, inherit: readonly string
   return Object.assign(result, env);
 }
 
+/** Shells that take `-c SCRIPT` and run `echo 0 > FILE` without forking (echo is a builtin). */
+const SHELLS = new Set(['sh', 'dash', 'bash', 'ash', 'ksh']);
+
 /**
- * The argv actually spawned. With a cgroup, `sh` moves itself in (`echo 0` moves the writer)
- * and then execs the task, so the task's first instruction already runs inside it; moving the
- * pid after spawn would race with the task's first fork. `prlimit --as` comes next when the
- * cgroup cannot hold the memory limit.
+ * The argv actually spawned. With a cgroup, a shell moves itself in (`echo 0` moves the writer)
+ * before the task's first instruction runs; moving the pid after spawn would race with the
+ * task's first fork. A `sh -c` task does this in its own shell, the join put on the script's
+ * first line so error messages keep their line numbers: one shell per task instead of a wrapper
+ * shell that execs a second one. Any other program gets the wrapper, which then execs it.
+ * `prlimit --as` comes next when the cgroup cannot hold the memory limit.
  */
 function wrapCommand(file: string, args: readonly string[], wrap: { cgroupProcs?: string; asLimit?: number; prlimit?: string }): { file: string; args: string[] } {
   let command = { file, args: [...args] };
   if (wrap.asLimit !== undefined && wrap.prlimit) {
     command = { file: wrap.prlimit, args: [`--as=${Math.floor(wrap.asLimit)}`, '--', command.file, ...command.args] };
   }
-  if (wrap.cgroupProcs) {
-    command = { file: '/bin/sh', args: ['-c', 'echo 0 > "$0" && exec "$@"', wrap.cgroupProcs, command.file, ...command.args] };
+  if (!wrap.cgroupProcs) return command;
+  const [flag, script, ...rest] = command.args;
+  if (command.file === file && flag === '-c' && script !== undefined && SHELLS.has(basename(file))) {
+    return { file, args: ['-c', `echo 0 > ${quoteForShell(wrap.cgroupProcs)} || exit; ${script}`, ...rest] };
   }
-  return command;
+  return { file: '/bin/sh', args: ['-c', 'echo 0 > "$0" && exec "$@"', wrap.cgroupProcs, command.file, ...command.args] };
+}
+
+function quoteForShell(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function resultOf(started: number, fields: Partial<AttemptResult>): AttemptResult {

@@ -111,6 +111,18 @@ export function describeStoreConformance(name: string, makeBackend: () => Promis
         expect(read).toEqual(stored(id, all));
         expect(await store.read(id, { afterSeq: 4_990 })).toEqual(stored(id, all.slice(4_990), 4_991));
       });
+
+      it('takes 150,000 events in one append and reads every one back in order', async () => {
+        const id = randomUUID();
+        const events = Array.from({ length: 150_000 }, (_, index) =>
+          newEvent({ type: 'task.exited', task: `stage.task_${index}`, attempt: 1 + (index % 3), exit_code: index % 2, signal: null, timed_out: false, duration_ms: index, resource_usage: { cpu_seconds: index / 1000, memory_mb_peak: index % 512 } }, Math.floor(index / 1000)),
+        );
+        expect(await store.append({ executionId: id, events })).toEqual({ lastSeq: 150_000 });
+        const read = await store.read(id);
+        expect(read).toHaveLength(150_000);
+        expect(read).toEqual(stored(id, events));
+        expect(await store.read(id, { afterSeq: 149_998 })).toEqual(stored(id, events.slice(149_998), 149_999));
+      }, 60_000);
     });
 
     describe('compare-and-set', () => {
