@@ -57,6 +57,7 @@ export function planRollback(request: PlanRequest): RollbackPlan {
   const cutoff = request.fromStage === undefined ? Infinity : request.target.pipeline.stages.findIndex((stage) => stage.name === request.fromStage);
   const stageIndex = new Map(request.target.pipeline.stages.map((stage, index) => [stage.name, index]));
   const statuses = new Map<string, string>(source?.state.stages.flatMap((stage) => stage.tasks.map((task) => [`${stage.name}.${task.id}`, task.status] as const)) ?? []);
+  const ledgerArtifacts = new Map<string, readonly { path: string; sha256: string }[]>(source?.state.stages.flatMap((stage) => stage.tasks.map((task) => [`${stage.name}.${task.id}`, task.artifacts] as const)) ?? []);
   const reasons = new Map<number, string | null>();
 
   /** Why node `index` must run (null when it can be restored). */
@@ -93,9 +94,13 @@ export function planRollback(request: PlanRequest): RollbackPlan {
     if (!source) return null;
     const status = statuses.get(node.id) ?? 'pending';
     if (status !== 'succeeded') return `${status} in execution ${source.executionId}`;
-    const stored = source.artifacts.filter((artifact) => artifact.task === node.id).length;
+    const stored = source.artifacts.filter((artifact) => artifact.task === node.id);
     const declared = node.task.output_artifacts?.length ?? 0;
-    if (stored < declared) return `${declared - stored} of its ${declared} outputs are not stored for execution ${source.executionId}`;
+    if (stored.length < declared) return `${declared - stored.length} of its ${declared} outputs are not stored for execution ${source.executionId}`;
+    // The ledger is the record; an index entry that disagrees with it is not restored on trust.
+    const recorded = ledgerArtifacts.get(node.id) ?? [];
+    const agrees = stored.length === recorded.length && stored.every((artifact) => recorded.some((entry) => entry.path === artifact.path && entry.sha256 === artifact.sha256));
+    if (!agrees) return `its stored artifacts differ from what execution ${source.executionId}'s ledger recorded`;
     return null;
   };
 

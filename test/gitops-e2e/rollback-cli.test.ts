@@ -38,6 +38,8 @@ describe('orchestrate rollback execute', () => {
       expect(ledger.find((event) => event.type === 'task.succeeded' && event.task === 'extract.fetch')).toMatchObject({ attempt: 0, restored_from: bad });
       expect(artifactHashes(ledger)).toEqual(artifactHashes(readLedger(workdir, good)));
       expect(output(workdir, id, 'letters.txt')).toBe('r1=A\nr2=A\nr3=A\n');
+      // v1 ran after HEAD had moved to v2 and still wrote A; v2 wrote B.
+      expect([output(workdir, good, 'letters.txt'), output(workdir, bad, 'letters.txt')]).toEqual(['r1=A\nr2=A\nr3=A\n', 'r1=B\nr2=B\nr3=B\n']);
       // History is never edited: the rolled-back execution's ledger is byte for byte what it was.
       expect(readFileSync(join(workdir, 'state', 'executions', `${bad}.ndjson`), 'utf8')).toBe(badLedgerBefore);
       const state = JSON.parse(runCli(['state', 'get', '--execution-id', id, '--format', 'json'], { env }).stdout) as { rollback_of: string; trigger: string; commit_sha: string; status: string };
@@ -149,6 +151,28 @@ describe('orchestrate rollback execute', () => {
       expect(startedTasks(ledger)).toEqual([]);
       expect(ledger.at(-1)).toMatchObject({ type: 'execution.finished', status: 'failed' });
       expect(String(ledger.at(-1)?.reason)).toMatch(/^restoring artifacts failed: /);
+    } finally {
+      await makeWritable(workdir);
+    }
+  });
+
+  it('an artifact index entry that disagrees with the ledger is never restored on trust: that task runs again', async () => {
+    using temp = makeTempDir();
+    const { repo, workdir, env, good, bad } = ranBoth(temp);
+    try {
+      // The index of the good run now says its letters.txt is the bad run's blob (sha256, size, uri all consistent).
+      const stored = (id: string) => readLedger(workdir, id).find((event) => event.type === 'artifact.stored' && event.path === 'letters.txt') as Record<string, unknown>;
+      const other = stored(bad);
+      const index = join(workdir, 'artifacts', 'index', `${good}.ndjson`);
+      chmodSync(index, 0o644);
+      const lines = readFileSync(index, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      writeFileSync(index, lines.map((line) => JSON.stringify(line.path === 'letters.txt' ? { ...line, sha256: other.sha256, size_bytes: other.size_bytes, uri: other.uri } : line)).join('\n') + '\n');
+      const plan = runCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad, '--to-execution-id', good, '--dry-run'], { env });
+      expect(plan.stdout).toContain(`    - transform.letter: its stored artifacts differ from what execution ${good}'s ledger recorded\n    - publish.report: upstream transform.letter runs again\n`);
+      const { id } = runAndId(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad, '--to-execution-id', good, '--verify'], env);
+      expect(startedTasks(readLedger(workdir, id))).toEqual(['transform.letter', 'publish.report']);
+      expect(output(workdir, id, 'letters.txt')).toBe('r1=A\nr2=A\nr3=A\n');
+      expect(artifactHashes(readLedger(workdir, id))).toEqual(artifactHashes(readLedger(workdir, good)));
     } finally {
       await makeWritable(workdir);
     }

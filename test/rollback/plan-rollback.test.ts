@@ -38,6 +38,11 @@ function at(sha: string, parallel: boolean, versions: Record<string, string> = {
   };
 }
 
+function artifact(task: string, path: string): StoredArtifact {
+  return { executionId: 'Y', task, path, type: 'file', sha256: 'f'.repeat(64), sizeBytes: 10, uri: 'file:///blob' };
+}
+const ALL_ARTIFACTS = [artifact('extract.orders', 'orders.csv'), artifact('extract.customers', 'customers.csv'), artifact('transform.join', 'joined.csv'), artifact('load.report', 'report.txt')];
+
 function sourceState(statuses: Record<string, TaskStatus> = {}): ExecutionState {
   const stages = ['extract', 'transform', 'load'].map((name) => ({
     name,
@@ -52,17 +57,12 @@ function sourceState(statuses: Record<string, TaskStatus> = {}): ExecutionState 
       started_at: null,
       completed_at: null,
       resource_usage: null,
-      artifacts: [],
+      artifacts: ALL_ARTIFACTS.filter((entry) => entry.task === task).map((entry) => ({ path: entry.path, sha256: entry.sha256 })),
       error: null,
     })),
   }));
   return { execution_id: 'Y', stages } as unknown as ExecutionState;
 }
-
-function artifact(task: string, path: string): StoredArtifact {
-  return { executionId: 'Y', task, path, type: 'file', sha256: 'f'.repeat(64), sizeBytes: 10, uri: 'file:///blob' };
-}
-const ALL_ARTIFACTS = [artifact('extract.orders', 'orders.csv'), artifact('extract.customers', 'customers.csv'), artifact('transform.join', 'joined.csv'), artifact('load.report', 'report.txt')];
 
 interface Case {
   name: string;
@@ -107,6 +107,12 @@ const cases: Case[] = [
     request: { strategy: 'checkpoint', target: at('b', true), source: { artifacts: ALL_ARTIFACTS.filter((entry) => entry.task !== 'load.report') } },
     restored: ['extract.orders', 'extract.customers', 'transform.join', 'load.warehouse'],
     rerun: { 'load.report': '1 of its 1 outputs are not stored for execution Y' },
+  },
+  {
+    name: 'a task whose stored artifact differs from what the ledger recorded runs again, and so does what follows it',
+    request: { strategy: 'checkpoint', target: at('b', true), source: { artifacts: ALL_ARTIFACTS.map((entry) => (entry.task === 'transform.join' ? { ...entry, sha256: 'e'.repeat(64) } : entry)) } },
+    restored: ['extract.orders', 'extract.customers', 'load.report'],
+    rerun: { 'transform.join': "its stored artifacts differ from what execution Y's ledger recorded", 'load.warehouse': 'upstream transform.join runs again' },
   },
   {
     name: 'restart from a stage keeps the stages before it',
