@@ -2,13 +2,14 @@ import { availableParallelism, cpus } from 'node:os';
 import { formatTable, formatTargets, type BenchSuite } from './suite.js';
 import { engineSuite } from './engine/suite.js';
 import { gitopsSuite } from './gitops/suite.js';
+import { githubSuite } from './github/suite.js';
 import { validateSuite } from './validate/suite.js';
 
 /**
  * `npm run bench [-- [--quick] [suite…]]`: runs every suite (or those named) and prints Markdown
  * tables. It reports PASS/MISS against each target and never fails on one: benchmarks are not tests.
  */
-const SUITES: readonly BenchSuite[] = [validateSuite, engineSuite, gitopsSuite];
+const SUITES: readonly BenchSuite[] = [validateSuite, engineSuite, gitopsSuite, githubSuite];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
