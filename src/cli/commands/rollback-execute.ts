@@ -5,37 +5,18 @@ import { UsageError } from '../../errors.js';
 import { findPipelineVersion } from '../../gitops/find-pipeline.js';
 import type { Source } from '../../gitops/source.js';
 import { estimateRollback } from '../../rollback/estimate-rollback.js';
-import { planRollback, type RollbackStrategy } from '../../rollback/plan-rollback.js';
+import { planRollback } from '../../rollback/plan-rollback.js';
 import { resolveRollbackTarget, type RollbackTarget } from '../../rollback/resolve-target.js';
 import { readPipelineAt, type PipelineAtCommit } from '../../rollback/task-versions.js';
 import { didYouMean } from '../../validate/suggest.js';
-import type { LogFormat } from '../console/root-logger.js';
 import { positiveInteger } from '../options.js';
-import { addLedgerOptions, openLedger, type LedgerFlags } from './controller-setup.js';
+import { addLedgerOptions, openLedger } from './controller-setup.js';
+import type { RollbackFlags } from './rollback-flags.js';
 import { rollbackPlanJson, rollbackPlanText } from './rollback-plan-text.js';
 import { runRollbackWithConsole } from './rollback-run.js';
 import { checkNotifyUrl } from '../../rollback/notify-rollback.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
-
-export interface RollbackFlags extends LedgerFlags {
-  executionId: string;
-  toExecutionId?: string;
-  toSha?: string;
-  toTimestamp?: Date;
-  strategy: RollbackStrategy;
-  stage?: string;
-  toStage?: string;
-  includeArtifacts?: boolean;
-  verify?: boolean;
-  dryRun?: boolean;
-  force?: boolean;
-  notify?: string;
-  pipelinesDir: string;
-  format: 'text' | 'json';
-  logFormat?: LogFormat;
-  parallel?: number;
-}
 
 export function rollbackExecuteCommand(): Command {
   const command = new Command('execute')

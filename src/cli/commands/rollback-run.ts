@@ -27,7 +27,7 @@ import { readSecrets } from './pipeline-execute-inputs.js';
 import { cancelOnSignals, trackProcesses } from './pipeline-execute-signals.js';
 import { LocalExecutor } from '../../executors/local-executor.js';
 import { createExecutorRegistry } from '../../executors/registry.js';
-import type { RollbackFlags } from './rollback-execute.js';
+import type { RollbackFlags } from './rollback-flags.js';
 
 export interface RollbackRunRequest {
   flags: RollbackFlags;
