@@ -7,7 +7,7 @@ import { emitText, makeLineSplitter, type LineSink } from './line-splitter.js';
 import { signalGroup, waitGroupGone } from './process-group.js';
 import { detectProcessSupport, type ProcessSupport } from './process-support.js';
 import { longestSecretBytes, makeRedactor } from './redact.js';
-import { resolveProgram } from './resolve-program.js';
+import { ProgramResolver } from './resolve-program.js';
 import { TreeSampler, type TreeTrack } from './tree-sampler.js';
 
 /** What the runner needs of an attempt: the argv and the limits, nothing type-specific. */
@@ -53,6 +53,7 @@ export class LocalProcessRunner {
   readonly #options: Required<Omit<ProcessRunnerOptions, 'support'>>;
   #support: ProcessSupport | undefined;
   #sampler: TreeSampler;
+  readonly #programs = new ProgramResolver();
   #sequence = 0;
 
   constructor(options: ProcessRunnerOptions = {}) {
@@ -75,7 +76,7 @@ export class LocalProcessRunner {
     const [program, ...args] = spec.argv;
     if (program === undefined) return settled({ startError: 'The attempt has no command to run' });
     const env = taskEnv(spec.env, this.#options.inheritEnv);
-    const resolved = resolveProgram(program, env.PATH ?? '', spec.cwd);
+    const resolved = this.#programs.resolve(program, env.PATH ?? '', spec.cwd);
     if (!resolved.ok) {
       return settled({
         startError:
