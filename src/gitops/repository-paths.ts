@@ -50,10 +50,15 @@ export function parsePipelineBlob(path: string, bytes: Buffer): ParsedBlob {
 export function filesReferencedBy(blob: ParsedBlob): string[] {
   const paths = new Set<string>();
   const add = (text: string) => {
-    const path = text !== '' && !/\s/.test(text) && !hasTemplate(text) ? toRepositoryPath(text) : undefined;
+    const path = text !== '' && !hasTemplate(text) ? toRepositoryPath(text) : undefined;
     if (path !== undefined && path !== '.') paths.add(path);
   };
+  // The same paths a version hashes (see `hashPipelineVersion`), so selection and versions agree.
   if (blob.pipeline) referencedFiles(blob.pipeline).forEach(add);
-  else walkStrings(blob.value, add);
+  // Any string could be a path here; one with whitespace is a command or a description.
+  else
+    walkStrings(blob.value, (text) => {
+      if (!/\s/.test(text)) add(text);
+    });
   return [...paths];
 }

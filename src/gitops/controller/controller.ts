@@ -61,7 +61,8 @@ export class Controller {
       ledger,
       store: options.store,
       fetchHead: () => source.fetch(ledger.branch),
-      evaluate: (base, head) => evaluateCommit(source, { base, head, pipelinesDir: options.pipelinesDir }),
+      evaluate: (base, head, baseVersions) =>
+        evaluateCommit(source, { base, head, pipelinesDir: options.pipelinesDir, baseVersions, onRunCandidates: (pipelines) => runs.stageTrees(head, pipelines.length) }),
       pin: (sha) => source.pin(sha),
       startExecution: (request) => runs.start(request),
       owner: options.owner,
@@ -108,6 +109,9 @@ export class Controller {
       result = await reconcileOnce(this.deps, trigger);
     } catch (error) {
       result = { outcome: 'error', message: String((error as Error)?.message ?? error) };
+    } finally {
+      // The deployment's executions took their trees during the reconcile; the rest go, in the background.
+      void this.options.runs.discardStagedTrees().catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not remove staged trees'));
     }
     const line = describeOutcome(result);
     const fields = { outcome: result.outcome, trigger, ...('head' in result ? { head: result.head } : {}), ...('deployment' in result ? { deploymentId: result.deployment.id } : {}) };

@@ -1,10 +1,11 @@
-import type { DeploymentFinding } from '../../state/events.js';
+import type { DeployedVersion, DeploymentFinding } from '../../state/events.js';
 import type { Finding } from '../../validate/finding.js';
 import type { CommitEvaluation } from '../deployments/reconcile.js';
 import { selectPipelines, type Selection } from '../select-pipelines.js';
 import type { Source } from '../source.js';
 import { validateAtCommit } from '../validate-at-commit.js';
 import { versionsAt } from '../versions.js';
+import { versionsAfterChange } from '../versions-after-change.js';
 
 export interface EvaluateRequest {
   /** The active deployment's commit; without one every pipeline at `head` is validated. */
@@ -14,29 +15,39 @@ export interface EvaluateRequest {
   pipelinesDir?: string;
   /** Careful-reviewer rules. @defaultValue false */
   strict?: boolean;
+  /** The versions deployed at `base`: those of untouched pipelines carry over instead of being hashed again. */
+  baseVersions?: readonly DeployedVersion[];
+  /** Told, once the selection is known, which changed pipelines ask to run on deploy, before validation starts. */
+  onRunCandidates?: (pipelines: string[]) => void;
 }
 
 /**
  * What the reconciler needs to decide on a commit: the pipelines a change since `base` can
  * affect (changed files, referenced scripts, dependents) validated in the tree at `head`, the
  * version of every pipeline there, and which changed ones ask to run on deploy. Only the
- * selected files are read out of Git, so one changed pipeline in a thousand costs about one.
+ * selected files are read out of Git, and with the base's versions given only they are hashed,
+ * so one changed pipeline in a thousand costs about one.
  */
 export async function evaluateCommit(source: Source, request: EvaluateRequest): Promise<CommitEvaluation> {
   const pipelinesDir = request.pipelinesDir ?? 'pipelines';
   const selection = await selectPipelines(source, { base: request.base ?? undefined, head: request.head, pipelinesDir });
-  const findings = await validateSelection(source, request.head, selection, request.strict === true);
+  const runOnDeploy = [
+    ...new Set(
+      selection.validated
+        .map((change) => selection.head.get(change.file)?.pipeline)
+        .filter((pipeline) => pipeline?.deploy?.on_merge === 'run')
+        .map((pipeline) => pipeline?.name as string),
+    ),
+  ].sort();
+  if (runOnDeploy.length > 0) request.onRunCandidates?.(runOnDeploy);
+  const [findings, versions] = await Promise.all([validateSelection(source, request.head, selection, request.strict === true), headVersions(source, request, selection, pipelinesDir)]);
+  return { versions, findings, errors: findings.filter((finding) => finding.severity === 'error').length, runOnDeploy };
+}
+
+async function headVersions(source: Source, request: EvaluateRequest, selection: Selection, pipelinesDir: string): Promise<DeployedVersion[]> {
+  if (request.base !== null && request.baseVersions) return versionsAfterChange(source, request.head, selection, request.baseVersions, { pipelinesDir });
   const { versions } = await versionsAt(source, request.head, { pipelinesDir });
-  const runOnDeploy = selection.validated
-    .map((change) => selection.head.get(change.file)?.pipeline)
-    .filter((pipeline) => pipeline?.deploy?.on_merge === 'run')
-    .map((pipeline) => pipeline?.name as string);
-  return {
-    versions: versions.map((version) => ({ pipeline: version.name, file: version.file, version_hash: version.hash })),
-    findings,
-    errors: findings.filter((finding) => finding.severity === 'error').length,
-    runOnDeploy: [...new Set(runOnDeploy)].sort(),
-  };
+  return versions.map((version) => ({ pipeline: version.name, file: version.file, version_hash: version.hash }));
 }
 
 /** Through the same path as `validate repo`, so a pipeline that fails the schema still has its scripts copied. */

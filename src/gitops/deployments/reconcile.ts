@@ -22,8 +22,8 @@ export interface ReconcileDependencies {
   store: StateStore;
   /** Fetches the tracked branch; returns its head SHA. */
   fetchHead(): Promise<string>;
-  /** Validates `head` (only what changed since `base` when there is one). */
-  evaluate(base: string | null, head: string): Promise<CommitEvaluation>;
+  /** Validates `head` (only what changed since `base` when there is one); `baseVersions` are those deployed at `base`. */
+  evaluate(base: string | null, head: string, baseVersions: readonly DeployedVersion[]): Promise<CommitEvaluation>;
   /** Keeps a deployed commit reachable whatever happens to the branch. */
   pin(sha: string): Promise<void>;
   /** Starts a deploy-triggered execution with the given id at the deployment's SHA. */
@@ -91,7 +91,7 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
   }
 
   const base = state.active?.sha ?? null;
-  const evaluation = await deps.evaluate(base, head);
+  const evaluation = await deps.evaluate(base, head, state.active?.versions ?? []);
   const failed = evaluation.errors > 0;
   const changes = compareVersions(state.active?.versions ?? [], evaluation.versions);
   const runs = failed ? [] : evaluation.runOnDeploy.filter((name) => changes.added.includes(name) || changes.changed.includes(name));
