@@ -29,6 +29,7 @@ export class GitSource implements Source {
   readonly mirror: string;
   private readonly location: RepositoryLocation;
   private initialized = false;
+  private readonly pinned = new Set<string>();
 
   constructor(options: GitSourceOptions) {
     this.location = locateRepository(options.repo, options.env);
@@ -84,16 +85,19 @@ export class GitSource implements Source {
     return changed;
   }
 
-  async checkout(sha: string, dir: string): Promise<void> {
-    await this.pin(sha);
+  async checkout(sha: string, dir: string, options: { pin?: boolean } = {}): Promise<void> {
+    if (options.pin !== false) await this.pin(sha);
     await extractTree(this.mirror, this.location, sha, dir);
   }
 
   async pin(sha: string): Promise<void> {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
+    // Pins are never removed, so one made by this process stands: a deploy and its runs pin once.
+    if (this.pinned.has(sha)) return;
     // Fetches the commit by SHA when the mirror lacks it, and names it clearly when nobody has it.
     await this.resolve(sha);
     await this.run('git update-ref', ['update-ref', `${PIN_PREFIX}${sha}`, sha]);
+    this.pinned.add(sha);
   }
 
   async readFiles(sha: string, paths: readonly string[]): Promise<Map<string, Buffer>> {

@@ -19,8 +19,11 @@ export interface Source {
   resolve(ref: string): Promise<string>;
   /** Files that differ between two commits. */
   diff(base: string, head: string): Promise<ChangedFile[]>;
-  /** Extracts the tree at `sha` into `dir` (created, must be empty) and makes it read-only. */
-  checkout(sha: string, dir: string): Promise<void>;
+  /**
+   * Extracts the tree at `sha` into `dir` (created, must be empty) and makes it read-only.
+   * `pin: false` leaves `sha` unpinned, for a tree extracted before anyone knows it will be used.
+   */
+  checkout(sha: string, dir: string, options?: { pin?: boolean }): Promise<void>;
   /** Keeps `sha` reachable under `refs/orchestrate/pins/<sha>`, whatever happens to branches upstream. */
   pin(sha: string): Promise<void>;
   /** File contents at `sha`; a path missing there (or not a file) is absent from the map. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { DeployRuns } from '../../src/gitops/controller/deploy-runs.js';
@@ -76,6 +76,21 @@ describe('controller reconcile over a real repository', () => {
     expect(readFileSync(join(fixture.workdir, 'executions', newest, 'workspace', 'scripts', 'daily.js'), 'utf8')).toBe(writeLetter('B'));
     const page = await fixture.store.list({});
     expect(page.executions.map((summary) => summary.execution_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('leaves neither a tree checked out ahead nor a pin behind for a commit that asks to run but fails validation', async () => {
+    await using fixture = await makeController();
+    const { repo, controller } = fixture;
+    const v1 = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true }), 'scripts/daily.js': writeLetter('A') });
+    await controller.reconcile('reconcile');
+    await fixture.runs.idle();
+    const broken = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true, extra: '        dependencies: [missing_task]\n' }) });
+    expect(await controller.reconcile('sync')).toMatchObject({ outcome: 'failed', head: broken });
+    await fixture.runs.discardStagedTrees();
+    expect(readdirSync(join(fixture.workdir, 'staged-trees'))).toEqual([]);
+    const pins = repo.git('--git-dir', fixture.source.mirror, 'for-each-ref', '--format=%(refname)', 'refs/orchestrate/pins/');
+    expect(pins.split('\n')).toEqual([`refs/orchestrate/pins/${v1}`]);
+    expect(await executionsOf(fixture)).toHaveLength(1);
   });
 
   it('runs a deploy execution once when two controllers on one store both try to start it', async () => {

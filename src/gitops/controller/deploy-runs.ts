@@ -13,6 +13,7 @@ import type { Source } from '../source.js';
 import { versionsAt } from '../versions.js';
 import { loadWorkspacePipeline, prepareWorkspace, workspaceOf } from './execution-workspace.js';
 import { holdLease, type HeldLease } from './held-lease.js';
+import { StagedTrees } from './staged-trees.js';
 
 /** The reason the engine records when an execution's signal aborts it: what a controller shutdown leaves. */
 export const SHUTDOWN_REASON = 'cancelled by signal';
@@ -72,8 +73,21 @@ export class DeployRuns {
   private readonly settled = new Set<string>();
   private closing = false;
   private endGrace: (() => void) | undefined;
+  private readonly trees: StagedTrees;
 
-  constructor(private readonly options: DeployRunsOptions) {}
+  constructor(private readonly options: DeployRunsOptions) {
+    this.trees = new StagedTrees(options.source, options.workdir, options.logger);
+  }
+
+  /** Starts checking out `sha` for `count` executions a deployment is about to start (see `StagedTrees`). */
+  stageTrees(sha: string, count: number): void {
+    if (!this.closing) this.trees.stage(sha, count);
+  }
+
+  /** Removes the trees staged for executions that did not start (a deployment that failed, or nothing changed). */
+  discardStagedTrees(): Promise<void> {
+    return this.trees.discard();
+  }
 
   /** Ids of the executions running in this process. */
   runningIds(): string[] {
@@ -96,7 +110,7 @@ export class DeployRuns {
       // Events mean a previous life of this controller (or another replica) started it: resuming is the other path.
       if ((await this.options.store.read(executionId)).length > 0) return await lease.release();
       const workspace = workspaceOf(this.options.workdir, executionId);
-      await prepareWorkspace(this.options.source, deployment.sha, workspace, { fresh: true });
+      await prepareWorkspace(this.options.source, deployment.sha, workspace, { fresh: true, staged: this.trees });
       const pipeline = await loadWorkspacePipeline(workspace, version.file);
       this.launch({ executionId, pipeline, file: version.file, hash: version.version_hash, sha: deployment.sha, workspace, lease, resume: false });
     } catch (error) {
@@ -142,7 +156,7 @@ export class DeployRuns {
     clearTimeout(timer);
     const left = [...this.running.entries()];
     for (const [, run] of left) run.abort.abort(new Error('the controller is shutting down'));
-    await Promise.allSettled(left.map(([, run]) => run.done));
+    await Promise.allSettled([...left.map(([, run]) => run.done), this.trees.discard()]);
     return left.map(([id]) => id);
   }
 

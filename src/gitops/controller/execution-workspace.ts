@@ -5,6 +5,7 @@ import type { Pipeline } from '../../spec/schema/pipeline.js';
 import { validateFiles } from '../../validate/validate-files.js';
 import { makeWritable } from '../extract-tree.js';
 import type { Source } from '../source.js';
+import type { StagedTrees } from './staged-trees.js';
 
 /** Where a controller-run execution's tree lives: beside its output, so a restart finds it by id alone. */
 export function workspaceOf(workdir: string, executionId: string): string {
@@ -15,14 +16,16 @@ export function workspaceOf(workdir: string, executionId: string): string {
  * Makes sure `dir` holds the tree at `sha`. `fresh` throws away whatever is there first: an
  * execution that never started may have died halfway through its checkout. Without it an
  * existing, non-empty tree is kept (a resumed execution runs from the files it started with).
+ * A tree `staged` ahead for `sha` is moved in instead of checking out again.
  */
-export async function prepareWorkspace(source: Source, sha: string, dir: string, options: { fresh: boolean }): Promise<void> {
+export async function prepareWorkspace(source: Source, sha: string, dir: string, options: { fresh: boolean; staged?: StagedTrees }): Promise<void> {
   const present = existsSync(dir) && readdirSync(dir).length > 0;
   if (present && !options.fresh) return;
   if (existsSync(dir)) {
     await makeWritable(dir);
     rmSync(dir, { recursive: true, force: true });
   }
+  if (await options.staged?.take(sha, dir)) return;
   await source.checkout(sha, dir);
 }
 
