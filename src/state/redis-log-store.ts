@@ -1,42 +1,20 @@
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { InternalError, TransientError } from '../errors.js';
 import { redactUrl } from '../validate/connections/redact-url.js';
 import { assertExecutionId } from './ledger-lines.js';
 import { LogBuffer, type LogBatch, type LogBufferOptions } from './log-buffer.js';
 import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
 import type { LogRecord, LogStore } from './log-store.js';
+import { connectRedis, disconnectRedis, keyspaceOf, readerConnection, type RedisConnectionOptions, type RedisKeyspace } from './redis-connection.js';
 
-export interface RedisLogStoreOptions extends LogBufferOptions {
-  /** `redis://[:password@]host:port[/db]`. */
-  url: string;
-  /** The state store's prefix, so one installation's keys sit together. @defaultValue 'orchestration:' */
-  keyPrefix?: string;
-  /** An execution's lines expire this long after its last write, like its ledger. @defaultValue 90 */
-  ttlDays?: number;
-}
+/** The state store's connection options, so an installation's lines sit with its ledgers and expire like them. */
+export interface RedisLogStoreOptions extends RedisConnectionOptions, LogBufferOptions {}
 
 const READ_PAGE = 1_000;
 
 /** Connects and returns the store; fails fast naming the server (without its password) and the fix. */
 export async function openRedisLogStore(options: RedisLogStoreOptions): Promise<RedisLogStore> {
-  let connected = false;
-  const redis = new Redis(options.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 3,
-    // Reconnect once it has worked; a first connection that fails ends the client (no timers left).
-    retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2_000) : null),
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    connected = true;
-  } catch (error) {
-    await disconnect(redis);
-    throw new TransientError(`Cannot reach Redis at ${redactUrl(options.url)}: ${(error as Error).message}. Start Redis, fix REDIS_URL (or --redis-url), or use the embedded store with --state file.`, { cause: error });
-  }
-  return new RedisLogStore(redis, options);
+  return new RedisLogStore(await connectRedis(options.url), options);
 }
 
 /**
@@ -45,8 +23,7 @@ export async function openRedisLogStore(options: RedisLogStoreOptions): Promise<
  * output costs one round trip per interval, not one per line.
  */
 export class RedisLogStore implements LogStore {
-  private readonly prefix: string;
-  private readonly ttlMs: number;
+  private readonly keyspace: RedisKeyspace;
   private readonly buffer: LogBuffer;
   private readonly follows = new Set<AbortController>();
   private closed = false;
@@ -55,8 +32,7 @@ export class RedisLogStore implements LogStore {
     private readonly redis: Redis,
     private readonly options: RedisLogStoreOptions,
   ) {
-    this.prefix = options.keyPrefix ?? 'orchestration:';
-    this.ttlMs = Math.round((options.ttlDays ?? 90) * 86_400_000);
+    this.keyspace = keyspaceOf(options);
     this.buffer = new LogBuffer((batch) => this.send(batch), options);
   }
 
@@ -99,9 +75,8 @@ export class RedisLogStore implements LogStore {
     const stop = new AbortController();
     this.follows.add(stop);
     const signal = AbortSignal.any([options.signal, stop.signal]);
-    // A blocked XREAD holds its connection: give each follow its own, closed to end the wait.
-    const connection = this.redis.duplicate();
-    connection.on('error', () => undefined);
+    // Each follow blocks on its own connection, closed to end the wait.
+    const connection = readerConnection(this.redis);
     const onAbort = () => connection.disconnect();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -129,7 +104,7 @@ export class RedisLogStore implements LogStore {
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.follows.delete(stop);
-      await disconnect(connection);
+      await disconnectRedis(connection);
     }
   }
 
@@ -148,7 +123,7 @@ export class RedisLogStore implements LogStore {
       await this.flush();
     } finally {
       this.closed = true;
-      await disconnect(this.redis, 'quit');
+      await disconnectRedis(this.redis, 'quit');
     }
   }
 
@@ -157,7 +132,7 @@ export class RedisLogStore implements LogStore {
     for (const [executionId, lines] of batch) {
       const key = this.keyOf(executionId);
       for (const line of lines) pipeline.xadd(key, '*', 'r', line);
-      pipeline.pexpire(key, this.ttlMs);
+      pipeline.pexpire(key, this.keyspace.ttlMs);
     }
     const replies = await this.call('write the logs of', async () => (await pipeline.exec()) ?? []);
     const failed = replies.find(([error]) => error);
@@ -165,7 +140,7 @@ export class RedisLogStore implements LogStore {
   }
 
   private keyOf(executionId: string): string {
-    return `${this.prefix}logs:${executionId}`;
+    return `${this.keyspace.prefix}logs:${executionId}`;
   }
 
   private async call<T>(action: string, command: () => Promise<T>): Promise<T> {
@@ -192,15 +167,4 @@ function decodeEntries(entries: readonly [string, string[]][]): LogRecord[] {
     if (record) records.push(record);
   }
   return records;
-}
-
-/** Closes a connection and waits for its socket to go; a connection that is down may never say 'end'. */
-async function disconnect(connection: Redis, how: 'quit' | 'disconnect' = 'disconnect'): Promise<void> {
-  if (connection.status === 'end') return;
-  const ended = once(connection, 'end');
-  if (how === 'quit' && connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
-  else connection.disconnect();
-  const timer = new AbortController();
-  await Promise.race([ended, sleep(1_000, undefined, { signal: timer.signal }).catch(() => undefined)]);
-  timer.abort();
 }

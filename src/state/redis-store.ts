@@ -1,22 +1,16 @@
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { InternalError, OrchestrateError, TransientError } from '../errors.js';
+import { redactUrl } from '../validate/connections/redact-url.js';
 import { ConflictError } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import type { ExecutionStatus, LedgerEvent } from './events.js';
 import { assertExecutionId, decodeLine, encodeBody } from './ledger-lines.js';
+import { connectRedis, disconnectRedis, keyspaceOf, readerConnection, type RedisConnectionOptions, type RedisKeyspace } from './redis-connection.js';
 import { ACQUIRE_LEASE_SCRIPT, APPEND_SCRIPT, RELEASE_LEASE_SCRIPT } from './redis-scripts.js';
 import type { AppendRequest, ExecutionSummary, Lease, ListPage, ListRequest, StateStore } from './state-store.js';
 import { comesAfter, completeSummary, decodeCursor, listLimit, matchesFilter, pageOf, summaryChange } from './summary.js';
 
-export interface RedisStateStoreOptions {
-  /** `redis://[:password@]host:port[/db]`. */
-  url: string;
-  /** Put before every key, so several installations can share one Redis. Use a hash tag (`{orch}:`) on a cluster. @defaultValue 'orchestration:' */
-  keyPrefix?: string;
-  /** Every key of an execution expires this long after its last append. @defaultValue 90 */
-  ttlDays?: number;
+export interface RedisStateStoreOptions extends RedisConnectionOptions {
   /** Entries kept in the feed stream that `watch` follows; each holds up to 1,000 events of one append. @defaultValue 10_000 */
   feedMaxLength?: number;
 }
@@ -37,30 +31,13 @@ type LedgerRedis = Redis & LedgerCommands;
  * Fails fast with a `TransientError` that names the server (without its password) and the fix.
  */
 export async function openRedisStateStore(options: RedisStateStoreOptions): Promise<RedisStateStore> {
-  let connected = false;
-  const redis = new Redis(options.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 3,
-    // Reconnect once it has worked; a first connection that fails ends the client (no timers left).
-    retryStrategy: (attempt) => (connected ? Math.min(attempt * 100, 2_000) : null),
-  }) as LedgerRedis;
-  // Failures reach callers through their commands; without a listener ioredis prints them.
-  redis.on('error', () => undefined);
-  redis.defineCommand('ledgerAppend', { lua: APPEND_SCRIPT, numberOfKeys: 10 });
-  redis.defineCommand('ledgerAcquireLease', { lua: ACQUIRE_LEASE_SCRIPT, numberOfKeys: 1 });
-  redis.defineCommand('ledgerReleaseLease', { lua: RELEASE_LEASE_SCRIPT, numberOfKeys: 1 });
-  try {
-    await redis.connect();
-    connected = true;
-    await Promise.all([APPEND_SCRIPT, ACQUIRE_LEASE_SCRIPT, RELEASE_LEASE_SCRIPT].map((lua) => redis.script('LOAD', lua)));
-  } catch (error) {
-    await disconnect(redis);
-    throw new TransientError(
-      `Cannot reach Redis at ${describeUrl(options.url)}: ${(error as Error).message}. Start Redis, fix REDIS_URL (or --redis-url), or use the embedded store with --state file.`,
-      { cause: error },
-    );
-  }
-  return new RedisStateStore(redis, options);
+  const redis = await connectRedis(options.url, async (connection) => {
+    connection.defineCommand('ledgerAppend', { lua: APPEND_SCRIPT, numberOfKeys: 10 });
+    connection.defineCommand('ledgerAcquireLease', { lua: ACQUIRE_LEASE_SCRIPT, numberOfKeys: 1 });
+    connection.defineCommand('ledgerReleaseLease', { lua: RELEASE_LEASE_SCRIPT, numberOfKeys: 1 });
+    await Promise.all([APPEND_SCRIPT, ACQUIRE_LEASE_SCRIPT, RELEASE_LEASE_SCRIPT].map((lua) => connection.script('LOAD', lua)));
+  });
+  return new RedisStateStore(redis as LedgerRedis, options);
 }
 
 /**
@@ -71,8 +48,7 @@ export async function openRedisStateStore(options: RedisStateStoreOptions): Prom
  * `ttlDays` after its last append. Appends are one script call: one round trip, atomic.
  */
 export class RedisStateStore implements StateStore {
-  private readonly prefix: string;
-  private readonly ttlMs: number;
+  private readonly keyspace: RedisKeyspace;
   private readonly watches = new Set<EventQueue>();
   private closed = false;
 
@@ -80,8 +56,7 @@ export class RedisStateStore implements StateStore {
     private readonly redis: LedgerRedis,
     private readonly options: RedisStateStoreOptions,
   ) {
-    this.prefix = options.keyPrefix ?? 'orchestration:';
-    this.ttlMs = Math.round((options.ttlDays ?? 90) * 86_400_000);
+    this.keyspace = keyspaceOf(options);
   }
 
   async append(request: AppendRequest): Promise<{ lastSeq: number }> {
@@ -109,7 +84,7 @@ export class RedisStateStore implements StateStore {
     ];
     const args = [
       request.expectedSeq === undefined ? '' : String(request.expectedSeq),
-      String(this.ttlMs),
+      String(this.keyspace.ttlMs),
       executionId,
       change?.created ? String(Date.parse(change.created.created_at)) : '',
       change?.status ? String(STATUSES.indexOf(change.status) + 1) : '',
@@ -161,7 +136,7 @@ export class RedisStateStore implements StateStore {
         return (await pipeline.exec()) ?? [];
       });
       metas.forEach(([error, meta], position) => {
-        if (error) throw new TransientError(`Redis list failed at ${describeUrl(this.options.url)}: ${error.message}`, { cause: error });
+        if (error) throw new TransientError(`Redis list failed at ${redactUrl(this.options.url)}: ${error.message}`, { cause: error });
         const fields = meta as Record<string, string>;
         if (Object.keys(fields).length === 0) return void expired.push(ids[position] as string);
         const summary = completeSummary(fields);
@@ -185,12 +160,11 @@ export class RedisStateStore implements StateStore {
       options.executionId === undefined
         ? this.redis.xrevrange(key, '+', '-', 'COUNT', 1).then((entries) => entries[0]?.[0] ?? '0-0')
         : this.redis.xlen(key).then((length) => `${length}-0`);
-    const connection = this.redis.duplicate();
-    connection.on('error', () => undefined);
+    const connection = readerConnection(this.redis);
     this.watches.add(queue);
     queue.onClose(async () => {
       this.watches.delete(queue);
-      await disconnect(connection);
+      await disconnectRedis(connection);
     });
     void this.follow(queue, connection, key, start).catch((error: unknown) => {
       if (!queue.isClosed) queue.fail(this.failure('watch', error));
@@ -228,7 +202,7 @@ export class RedisStateStore implements StateStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.watches].map((queue) => queue.close()));
-    await disconnect(this.redis, 'quit');
+    await disconnectRedis(this.redis, 'quit');
   }
 
   private async follow(queue: EventQueue, connection: Redis, key: string, start: Promise<string>): Promise<void> {
@@ -246,7 +220,7 @@ export class RedisStateStore implements StateStore {
   }
 
   private key(suffix: string): string {
-    return `${this.prefix}${suffix}`;
+    return `${this.keyspace.prefix}${suffix}`;
   }
 
   private async call<T>(action: string, command: () => Promise<T>): Promise<T> {
@@ -259,7 +233,7 @@ export class RedisStateStore implements StateStore {
 
   private failure(action: string, error: unknown): Error {
     if (error instanceof OrchestrateError) return error;
-    const message = `Redis could not ${action} at ${describeUrl(this.options.url)}: ${(error as Error).message}`;
+    const message = `Redis could not ${action} at ${redactUrl(this.options.url)}: ${(error as Error).message}`;
     // A reply error is Redis refusing what we sent (a bug here); anything else is the connection.
     return (error as Error).name === 'ReplyError' ? new InternalError(message, { cause: error }) : new TransientError(`${message}. Check that Redis is up and REDIS_URL is right.`, { cause: error });
   }
@@ -269,34 +243,7 @@ export class RedisStateStore implements StateStore {
   }
 }
 
-/**
- * Closes a connection and waits until its socket is gone, so nothing outlives the store. `quit`
- * lets replies in flight arrive first. A connection that is down (reconnecting) may never say
- * 'end': give up waiting after a moment, it holds no socket then.
- */
-async function disconnect(connection: Redis, how: 'quit' | 'disconnect' = 'disconnect'): Promise<void> {
-  if (connection.status === 'end') return;
-  const ended = once(connection, 'end');
-  if (how === 'quit' && connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
-  else connection.disconnect();
-  const timer = new AbortController();
-  await Promise.race([ended, sleep(1_000, undefined, { signal: timer.signal }).catch(() => undefined)]);
-  timer.abort();
-}
-
 function fieldOf(fields: readonly string[], name: string): string {
   for (let index = 0; index + 1 < fields.length; index += 2) if (fields[index] === name) return fields[index + 1] as string;
   throw new InternalError(`A ledger stream entry has no \`${name}\` field: ${JSON.stringify(fields).slice(0, 200)}`);
-}
-
-/** The URL without its password, for messages. */
-function describeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = '';
-    parsed.username = '';
-    return parsed.toString();
-  } catch {
-    return 'the configured Redis URL';
-  }
 }
