@@ -1,11 +1,11 @@
 import { mkdirSync, watch as watchDirectory, type FSWatcher } from 'node:fs';
 import { appendFile, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError, TerminalError } from '../errors.js';
-import { assertExecutionId } from './ledger-lines.js';
-import { LogBuffer, type LogBatch, type LogBufferOptions } from './log-buffer.js';
-import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
-import type { LogRecord, LogStore } from './log-store.js';
+import { TerminalError } from '../errors.js';
+import { BufferedLogStore } from './buffered-log-store.js';
+import type { LogBatch, LogBufferOptions } from './log-buffer.js';
+import { decodeRecord } from './log-records.js';
+import type { LogRecord } from './log-store.js';
 
 export interface FileLogStoreOptions extends LogBufferOptions {
   /** Holds `<execution-id>.ndjson`, one line per record; created when missing. */
@@ -22,52 +22,31 @@ const SUFFIX = '.ndjson';
  * reading, the ledger holds the facts, and a kill loses at most the last interval's lines. A
  * line cut short by a kill is never returned.
  */
-export class FileLogStore implements LogStore {
-  private readonly buffer: LogBuffer;
+export class FileLogStore extends BufferedLogStore {
   private readonly listeners = new Set<(executionId: string) => void>();
-  private readonly follows = new Set<AbortController>();
   /** Files this store has written to: their last line is known to be whole. */
   private readonly continued = new Set<string>();
-  private closed = false;
 
   constructor(private readonly options: FileLogStoreOptions) {
+    super('file', options);
     // Task output is the orchestrator user's to read, like the ledger and the artifacts.
     mkdirSync(options.directory, { recursive: true, mode: 0o700 });
-    this.buffer = new LogBuffer((batch) => this.write(batch), options);
   }
 
-  append(executionId: string, record: LogRecord): void {
-    this.assertOpen();
-    assertExecutionId(executionId);
-    this.buffer.add(executionId, encodeRecord(record));
-  }
-
-  /** Writes everything buffered so far; rejects with the first write failure since the last flush. */
-  flush(): Promise<void> {
-    return this.buffer.flush();
-  }
-
-  async read(executionId: string, options: { task?: string; lines?: number } = {}): Promise<LogRecord[]> {
-    this.assertOpen();
-    assertExecutionId(executionId);
+  protected async readStored(executionId: string, last: number | undefined): Promise<LogRecord[]> {
     let text: string;
     try {
       // The last N of every task (`logs` by default) need only the file's end, however long it is.
-      text = options.task === undefined && options.lines !== undefined ? await readTail(this.pathOf(executionId), options.lines) : await readFile(this.pathOf(executionId), 'utf8');
+      text = last !== undefined ? await readTail(this.pathOf(executionId), last) : await readFile(this.pathOf(executionId), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw this.failed('read the logs of', executionId, error);
     }
-    return selectRecords(this.decode(text), options);
+    return this.decode(text);
   }
 
-  async *follow(executionId: string, options: { task?: string; fromStart?: boolean; signal: AbortSignal }): AsyncIterable<LogRecord> {
-    this.assertOpen();
-    assertExecutionId(executionId);
+  protected async *followStored(executionId: string, { fromStart, signal }: { fromStart: boolean; signal: AbortSignal }): AsyncIterable<LogRecord> {
     const path = this.pathOf(executionId);
-    const stop = new AbortController();
-    this.follows.add(stop);
-    const signal = AbortSignal.any([options.signal, stop.signal]);
     let wake: (() => void) | undefined;
     let changed = true;
     const notify = () => {
@@ -87,7 +66,7 @@ export class FileLogStore implements LogStore {
     const poll = setInterval(notify, this.options.pollIntervalMs ?? 500);
     try {
       // "From now on" is the file's size at this call; a later partial line is finished first.
-      let offset = options.fromStart ? 0 : ((await stat(path).catch(() => undefined))?.size ?? 0);
+      let offset = fromStart ? 0 : ((await stat(path).catch(() => undefined))?.size ?? 0);
       while (!signal.aborted) {
         if (!changed) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
@@ -95,39 +74,24 @@ export class FileLogStore implements LogStore {
         if (signal.aborted) return;
         const { records, nextOffset } = await this.readFrom(path, offset);
         offset = nextOffset;
-        for (const record of records) {
-          if (signal.aborted) return;
-          if (matchesTask(record, options.task)) yield record;
-        }
+        yield* records;
       }
     } finally {
       clearInterval(poll);
       watcher?.close();
       signal.removeEventListener('abort', notify);
       this.listeners.delete(listener);
-      this.follows.delete(stop);
     }
   }
 
-  async remove(executionId: string): Promise<void> {
-    this.assertOpen();
-    assertExecutionId(executionId);
-    await this.buffer.drop(executionId);
+  protected async removeStored(executionId: string): Promise<void> {
     this.continued.delete(executionId);
     await unlink(this.pathOf(executionId)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw this.failed('remove the logs of', executionId, error);
     });
   }
 
-  /** Ends every follow, then writes what is still buffered. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this.closed) return;
-    for (const stop of this.follows) stop.abort();
-    await this.flush();
-    this.closed = true;
-  }
-
-  private async write(batch: LogBatch): Promise<void> {
+  protected async write(batch: LogBatch): Promise<void> {
     for (const [executionId, lines] of batch) {
       try {
         const path = this.pathOf(executionId);
@@ -170,10 +134,6 @@ export class FileLogStore implements LogStore {
 
   private failed(action: string, executionId: string, error: unknown): Error {
     return new TerminalError(`Could not ${action} execution ${executionId}: ${(error as Error).message}. Check that the work directory (ORCHESTRATION_WORKDIR) is writable and has free space.`, { cause: error });
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new InternalError('The file log store was used after it was disposed; open a new one with openLogStore().');
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { InternalError, TransientError } from '../errors.js';
+import { TransientError } from '../errors.js';
 import { redactUrl } from '../validate/connections/redact-url.js';
-import { assertExecutionId } from './ledger-lines.js';
-import { LogBuffer, type LogBatch, type LogBufferOptions } from './log-buffer.js';
-import { decodeRecord, encodeRecord, matchesTask, selectRecords } from './log-records.js';
-import type { LogRecord, LogStore } from './log-store.js';
+import { BufferedLogStore } from './buffered-log-store.js';
+import type { LogBatch, LogBufferOptions } from './log-buffer.js';
+import { decodeRecord } from './log-records.js';
+import type { LogRecord } from './log-store.js';
 import { connectRedis, disconnectRedis, keyspaceOf, readerConnection, type RedisConnectionOptions, type RedisKeyspace } from './redis-connection.js';
 
 /** The state store's connection options, so an installation's lines sit with its ledgers and expire like them. */
@@ -22,40 +22,23 @@ export async function openRedisLogStore(options: RedisLogStoreOptions): Promise<
  * record as JSON. A flush sends every buffered line plus the TTL renewal in one pipeline, so
  * output costs one round trip per interval, not one per line.
  */
-export class RedisLogStore implements LogStore {
+export class RedisLogStore extends BufferedLogStore {
   private readonly keyspace: RedisKeyspace;
-  private readonly buffer: LogBuffer;
-  private readonly follows = new Set<AbortController>();
-  private closed = false;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisLogStoreOptions,
   ) {
+    super('Redis', options);
     this.keyspace = keyspaceOf(options);
-    this.buffer = new LogBuffer((batch) => this.send(batch), options);
   }
 
-  append(executionId: string, record: LogRecord): void {
-    this.assertOpen();
-    assertExecutionId(executionId);
-    this.buffer.add(executionId, encodeRecord(record));
-  }
-
-  /** Sends everything buffered so far; rejects with the first send failure since the last flush. */
-  flush(): Promise<void> {
-    return this.buffer.flush();
-  }
-
-  async read(executionId: string, options: { task?: string; lines?: number } = {}): Promise<LogRecord[]> {
-    this.assertOpen();
-    assertExecutionId(executionId);
+  protected async readStored(executionId: string, last: number | undefined): Promise<LogRecord[]> {
     const key = this.keyOf(executionId);
-    if (options.task === undefined && options.lines !== undefined) {
-      // The last N without a filter: read only those, newest first, then put them in order.
-      if (options.lines <= 0) return [];
-      const count = options.lines;
-      const entries = await this.call('read the logs of', () => this.redis.xrevrange(key, '+', '-', 'COUNT', count));
+    if (last !== undefined) {
+      // Read only the last N, newest first, then put them in order.
+      if (last <= 0) return [];
+      const entries = await this.call('read the logs of', () => this.redis.xrevrange(key, '+', '-', 'COUNT', last));
       return decodeEntries(entries).reverse();
     }
     const records: LogRecord[] = [];
@@ -63,25 +46,20 @@ export class RedisLogStore implements LogStore {
       const from = start;
       const entries = await this.call('read the logs of', () => this.redis.xrange(key, from, '+', 'COUNT', READ_PAGE));
       records.push(...decodeEntries(entries));
-      if (entries.length < READ_PAGE) return selectRecords(records, options);
+      if (entries.length < READ_PAGE) return records;
       start = `(${(entries.at(-1) as [string, string[]])[0]}`;
     }
   }
 
-  async *follow(executionId: string, options: { task?: string; fromStart?: boolean; signal: AbortSignal }): AsyncIterable<LogRecord> {
-    this.assertOpen();
-    assertExecutionId(executionId);
+  protected async *followStored(executionId: string, { fromStart, signal }: { fromStart: boolean; signal: AbortSignal }): AsyncIterable<LogRecord> {
     const key = this.keyOf(executionId);
-    const stop = new AbortController();
-    this.follows.add(stop);
-    const signal = AbortSignal.any([options.signal, stop.signal]);
     // Each follow blocks on its own connection, closed to end the wait.
     const connection = readerConnection(this.redis);
     const onAbort = () => connection.disconnect();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       let lastId = '0-0';
-      if (!options.fromStart) {
+      if (!fromStart) {
         const [newest] = await this.call('follow the logs of', () => this.redis.xrevrange(key, '+', '-', 'COUNT', 1));
         if (newest) lastId = newest[0];
       }
@@ -95,39 +73,26 @@ export class RedisLogStore implements LogStore {
         }
         for (const [, entries] of reply ?? []) {
           if (entries.length > 0) lastId = (entries.at(-1) as [string, string[]])[0];
-          for (const record of decodeEntries(entries)) {
-            if (signal.aborted) return;
-            if (matchesTask(record, options.task)) yield record;
-          }
+          yield* decodeEntries(entries);
         }
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
-      this.follows.delete(stop);
       await disconnectRedis(connection);
     }
   }
 
-  async remove(executionId: string): Promise<void> {
-    this.assertOpen();
-    assertExecutionId(executionId);
-    await this.buffer.drop(executionId);
+  protected async removeStored(executionId: string): Promise<void> {
     await this.call('remove the logs of', () => this.redis.del(this.keyOf(executionId)));
   }
 
-  /** Ends every follow, sends what is still buffered, then quits the connection. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this.closed) return;
-    for (const stop of this.follows) stop.abort();
-    try {
-      await this.flush();
-    } finally {
-      this.closed = true;
-      await disconnectRedis(this.redis, 'quit');
-    }
+  /** Quits the connection once the last lines are sent. */
+  protected override async release(): Promise<void> {
+    await disconnectRedis(this.redis, 'quit');
   }
 
-  private async send(batch: LogBatch): Promise<void> {
+  /** One pipeline per batch: every line plus the TTL renewal in a single round trip. */
+  protected async write(batch: LogBatch): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const [executionId, lines] of batch) {
       const key = this.keyOf(executionId);
@@ -153,10 +118,6 @@ export class RedisLogStore implements LogStore {
 
   private failed(action: string, error: unknown): Error {
     return new TransientError(`Redis could not ${action} an execution at ${redactUrl(this.options.url)}: ${(error as Error).message}. Check that Redis is up and REDIS_URL is right.`, { cause: error });
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new InternalError('The Redis log store was used after it was disposed; open a new one with openLogStore().');
   }
 }
 
