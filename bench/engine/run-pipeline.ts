@@ -1,10 +1,11 @@
+import { interceptAppends } from '../../src/engine/launch-redaction.js';
 import { prepareExecution } from '../../src/engine/prepare-execution.js';
 import { localCapacity, ResourcePool } from '../../src/engine/resource-pool.js';
 import { runExecution, type ExecutionOutcome } from '../../src/engine/run-execution.js';
 import type { Executor } from '../../src/executors/executor.js';
 import type { LocalExecutor } from '../../src/executors/local-executor.js';
 import type { Pipeline } from '../../src/spec/schema/pipeline.js';
-import type { AppendRequest, StateStore } from '../../src/state/state-store.js';
+import type { StateStore } from '../../src/state/state-store.js';
 
 /** What one benchmark execution cost, measured around `runExecution` in this process. */
 export interface EngineRun {
@@ -90,22 +91,13 @@ function countingStore(store: StateStore): { store: StateStore; appends: () => n
   let appends = 0;
   let events = 0;
   const appendMs: number[] = [];
-  const counted: StateStore = {
-    append: async (request: AppendRequest) => {
-      appends++;
-      events += request.events.length;
-      const start = performance.now();
-      const written = await store.append(request);
-      appendMs.push(performance.now() - start);
-      return written;
-    },
-    read: (executionId, options) => store.read(executionId, options),
-    list: (request) => store.list(request),
-    watch: (options) => store.watch(options),
-    remove: (executionId) => store.remove(executionId),
-    acquireLease: (request) => store.acquireLease(request),
-    releaseLease: (request) => store.releaseLease(request),
-    [Symbol.asyncDispose]: () => store[Symbol.asyncDispose](),
-  };
+  const counted = interceptAppends(store, async (request) => {
+    appends++;
+    events += request.events.length;
+    const start = performance.now();
+    const written = await store.append(request);
+    appendMs.push(performance.now() - start);
+    return written;
+  });
   return { store: counted, appends: () => appends, events: () => events, appendMs };
 }

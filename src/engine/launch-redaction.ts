@@ -40,18 +40,26 @@ function redactValue(value: unknown, redact: (text: string) => string): unknown 
  * is stored too (`logs --follow` stops there).
  */
 export function redactingStore(store: StateStore, redact: (text: string) => string, beforeFinish?: () => Promise<void>): StateStore {
+  return interceptAppends(store, async (request) => {
+    if (beforeFinish && request.events.some((event) => event.type === 'execution.finished')) await beforeFinish();
+    return await store.append({ ...request, events: request.events.map((event) => redactEvent(event, redact)) });
+  });
+}
+
+/**
+ * The store with every append going through `append` (which calls the store's own) and every
+ * other call passed through unchanged; disposing it leaves the store open.
+ */
+export function interceptAppends(store: StateStore, append: StateStore['append']): StateStore {
   return {
-    append: async (request) => {
-      if (beforeFinish && request.events.some((event) => event.type === 'execution.finished')) await beforeFinish();
-      return await store.append({ ...request, events: request.events.map((event) => redactEvent(event, redact)) });
-    },
+    append,
     read: (executionId, options) => store.read(executionId, options),
     list: (request) => store.list(request),
     watch: (options) => store.watch(options),
     remove: (executionId) => store.remove(executionId),
     acquireLease: (request) => store.acquireLease(request),
     releaseLease: (request) => store.releaseLease(request),
-    // The caller owns the store and disposes it; a launch never closes it.
+    // The caller owns the store and disposes it; a wrapper never closes it.
     [Symbol.asyncDispose]: async () => {},
   };
 }
