@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupSupport } from './process-support.js';
+import { readKernelFile } from './read-kernel-file.js';
 
 /**
  * One attempt's own cgroup v2: every process of the task tree lands here (the task's shell, or
@@ -47,12 +48,8 @@ export class AttemptCgroup {
   }
 
   members(): number[] {
-    try {
-      const text = readFileSync(this.procsFile, 'latin1');
-      return text.length === 0 ? [] : text.trim().split('\n').map(Number);
-    } catch {
-      return [];
-    }
+    const text = readKernelFile(this.procsFile) ?? '';
+    return text.length === 0 ? [] : text.trim().split('\n').map(Number);
   }
 
   /** CPU time of every process that ever ran in the cgroup, exited ones included. */
@@ -76,7 +73,7 @@ export class AttemptCgroup {
     return kills ? Number(kills[1]) : 0;
   }
 
-  /** SIGKILL to every process in the cgroup; true when there was something to kill. */
+  /** SIGKILL to every process in the cgroup; false when it holds none (nothing was sent). */
   kill(): boolean {
     const members = this.members();
     if (members.length === 0) return false;
@@ -115,11 +112,7 @@ export class AttemptCgroup {
   }
 
   #read(file: string): string | undefined {
-    try {
-      return readFileSync(join(this.path, file), 'latin1');
-    } catch {
-      return undefined;
-    }
+    return readKernelFile(join(this.path, file));
   }
 
   #tryWrite(file: string, value: string): boolean {

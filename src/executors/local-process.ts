@@ -157,11 +157,17 @@ export class LocalProcessRunner {
     io.signal.removeEventListener('abort', onAbort);
     track?.stop();
 
-    // The main process is gone; anything it left behind would outlive the attempt.
-    const leftovers = signalGroup(pid, 'SIGKILL');
+    // The main process is gone; anything it left behind would outlive the attempt. With a
+    // cgroup, that is what the cgroup still holds: the task joined it before its first fork and
+    // every descendant is born inside, so an empty cgroup (the usual end) needs no group kill,
+    // which would only fail with ESRCH. A process leaves the cgroup only by moving itself into
+    // another one, on purpose.
     if (cgroup) {
-      if (cgroup.kill() || leftovers) await cgroup.waitEmpty(SETTLE_MS);
-    } else if (leftovers) {
+      if (cgroup.kill()) {
+        signalGroup(pid, 'SIGKILL');
+        await cgroup.waitEmpty(SETTLE_MS);
+      }
+    } else if (signalGroup(pid, 'SIGKILL')) {
       await waitGroupGone(pid, SETTLE_MS);
     }
     // Every writer is dead, so the pipes end at once, unless a process escaped the group (and

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readKernelFile } from './read-kernel-file.js';
 
 /** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -128,12 +129,8 @@ function listPids(): number[] {
 
 /** Fields of /proc/<pid>/stat; the command name may hold spaces and parentheses, so parse after the last `)`. */
 export function readStat(pid: number): Stat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
+  const text = readKernelFile(`/proc/${pid}/stat`);
+  if (text === undefined) return undefined;
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 of proc(5): state; 5 pgrp; 14–17 utime, stime, cutime, cstime.
   const at = (field: number) => Number(fields[field - 3]);
@@ -144,12 +141,8 @@ const VM_RSS = /^VmRSS:\s+(\d+) kB$/m;
 const VM_HWM = /^VmHWM:\s+(\d+) kB$/m;
 
 function readMemory(pid: number): { rssBytes: number; hwmBytes: number } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'latin1');
-  } catch {
-    return undefined;
-  }
+  const text = readKernelFile(`/proc/${pid}/status`);
+  if (text === undefined) return undefined;
   const kib = (pattern: RegExp) => {
     const match = pattern.exec(text);
     return match ? Number(match[1]) * 1024 : 0;
