@@ -71,7 +71,8 @@ describe('reconcileOnce', () => {
     const state = await deps.ledger.state();
     expect(state.active?.sha).toBe(SHA('a'));
     expect(deploymentStatus(state, head)).toMatchObject({ active_sha: SHA('a'), drift: true, pinned: false, reason: expect.stringContaining('failed validation') });
-    expect(pinned).toEqual([SHA('a')]);
+    // Evaluated heads are pinned while they validate, so the failed commit stays reachable for a look into why.
+    expect(pinned).toEqual([SHA('a'), SHA('b')]);
   });
 
   it('keeps a rollback pinned across reconciles until the branch moves past it', async () => {

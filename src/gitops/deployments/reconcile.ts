@@ -91,6 +91,11 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
   }
 
   const base = state.active?.sha ?? null;
+  // Pinned while it is validated: a deployment is only recorded once its commit is pinned, and a
+  // commit that fails stays reachable for whoever looks into why.
+  const pinned = deps.pin(head);
+  // A failed pin is reported by the `await` before the record, not as an unhandled rejection.
+  pinned.catch(() => undefined);
   const evaluation = await deps.evaluate(base, head, state.active?.versions ?? []);
   const failed = evaluation.errors > 0;
   const changes = compareVersions(state.active?.versions ?? [], evaluation.versions);
@@ -109,7 +114,7 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
     ...(evaluation.findings.length > 0 ? { findings: evaluation.findings } : {}),
     ...(executions.length > 0 ? { executions: executions.map((id, index) => `${id}:${runs[index] as string}`) } : {}),
   };
-  if (!failed) await deps.pin(head);
+  await pinned;
   await deps.ledger.append(state, [record]);
   const deployment = (await deps.ledger.state()).deployments.find((candidate) => candidate.sha === head) as Deployment;
   if (failed) {
