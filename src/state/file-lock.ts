@@ -5,9 +5,10 @@ import { TransientError } from '../errors.js';
 
 /**
  * A cross-process advisory lock: a file created with `O_CREAT | O_EXCL` that names its owner
- * (`pid host nonce`). Node has no `flock`, and a native addon for it would be a build step on
- * every machine; `O_EXCL` is atomic on local file systems and costs four system calls, which
- * fits the append path (held for one `write`, never across an fsync).
+ * (`pid host n`, n counting this process's takings). Node has no `flock`, and a native addon
+ * for it would be a build step on every machine; `O_EXCL` is atomic on local file systems and
+ * costs four system calls a taking (open, write, close, and unlink to release), which fits the
+ * append path (held for one `write`, never across an fsync).
  *
  * A lock whose owner died (SIGKILL mid-append) is stale and is broken: on this host when its
  * pid no longer exists, from another host only after `foreignStaleMs`. Breaking is serialised
@@ -25,9 +26,10 @@ export interface LockOptions {
 const HOST = hostname();
 const BREAK_LOCK_STALE_MS = 5_000;
 const EMPTY_LOCK_STALE_MS = 1_000;
+let taken = 0;
 
 export interface HeldLock {
-  /** Deletes the lock file if it is still ours; safe to call twice. */
+  /** Deletes the lock file, which is ours while this process lives (see `ownLock`); safe to call twice. */
   release(): void;
 }
 
@@ -51,20 +53,30 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
 
 /** One attempt, without waiting: the fast path of every append. */
 export function tryAcquireLock(path: string, options: LockOptions = {}): HeldLock | undefined {
-  const nonce = Math.random().toString(36).slice(2);
-  if (createExclusive(path, `${process.pid} ${HOST} ${nonce}`)) return ownLock(path, nonce);
+  // Three fields, as readers expect: a lock with fewer counts as unwritten, stale after a second.
+  const content = `${process.pid} ${HOST} ${(++taken).toString(36)}`;
+  if (createExclusive(path, content)) return ownLock(path);
   if (isStale(path, options)) breakStaleLock(path, options);
-  return createExclusive(path, `${process.pid} ${HOST} ${nonce}`) ? ownLock(path, nonce) : undefined;
+  return createExclusive(path, content) ? ownLock(path) : undefined;
 }
 
-function ownLock(path: string, nonce: string): HeldLock {
+/**
+ * Release unlinks without reading the file back, because while this process lives the file at
+ * `path` is the one it created. A breaker on this host deletes a lock only when its owner's pid
+ * is gone (a stopped process still has its pid), or an unwritten one after a second, and ours is
+ * written in the same synchronous step that creates it: only a holder frozen between that open
+ * and that write loses its lock, and it then writes the ledger alongside the breaker whatever
+ * release does. A breaker on another host waits `foreignStaleMs` (60 s) while holders keep the
+ * lock for milliseconds; only a holder frozen that long between its write and its release could
+ * delete the next owner's lock, one more reason the file store is for one host.
+ */
+function ownLock(path: string): HeldLock {
   let released = false;
   return {
     release() {
       if (released) return;
       released = true;
-      // Only ever our own file: no one else deletes a live owner's lock.
-      if (readOwner(path)?.nonce === nonce) unlinkQuietly(path);
+      unlinkQuietly(path);
     },
   };
 }
@@ -88,7 +100,6 @@ function createExclusive(path: string, content: string): boolean {
 interface Owner {
   pid: number;
   host: string;
-  nonce: string;
 }
 
 function readOwner(path: string): Owner | undefined {
@@ -98,9 +109,9 @@ function readOwner(path: string): Owner | undefined {
   } catch {
     return undefined;
   }
-  const [pid, host, nonce] = text.split(' ');
-  if (pid === undefined || host === undefined || nonce === undefined || !/^\d+$/.test(pid)) return undefined;
-  return { pid: Number(pid), host, nonce };
+  const [pid, host, taking] = text.split(' ');
+  if (pid === undefined || host === undefined || taking === undefined || !/^\d+$/.test(pid)) return undefined;
+  return { pid: Number(pid), host };
 }
 
 function isStale(path: string, options: LockOptions): boolean {

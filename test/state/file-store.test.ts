@@ -171,6 +171,17 @@ describe('file state store', () => {
       controller.abort();
     });
 
+    it('three processes appending to one ledger at once: every append whole, seqs contiguous, no lock left', async () => {
+      const id = randomUUID();
+      const writers = ['p', 'q', 'r'].map((tag) => spawn(process.execPath, [script, backend.directory, id, tag, '100'], { stdio: 'ignore' }));
+      await Promise.all(writers.map((writer) => waitForExit(writer)));
+      expect(writers.map((writer) => writer.exitCode)).toEqual([0, 0, 0]);
+      const events = await (await backend.open()).read(id);
+      expectWholeAppends(events);
+      for (const tag of ['p', 'q', 'r']) expect(new Set(events.map((event) => (event as { task: string }).task.split('/')[0]).filter((batch) => batch?.startsWith(tag))).size).toBe(100);
+      expect(readdirSync(join(backend.directory, 'executions')).filter((name) => name.endsWith('.lock'))).toEqual([]);
+    });
+
     it('survives 20 SIGKILLs of a writer at random moments: the ledger always parses, seqs stay contiguous, appends stay whole', async () => {
       const id = randomUUID();
       for (let kill = 0; kill < 20; kill++) {
