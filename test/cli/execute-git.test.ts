@@ -2,7 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo, scriptPipeline, writeLetter } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from '../gitops/git-fixture.js';
 import { execute, executionIdOf, stateOf } from './execute-support.js';
 
 const PIPELINE = 'pipelines/letters.yaml';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeWritable } from '../../src/gitops/extract-tree.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { brokenPipeline, letterPipeline, writeLetter } from './controller-fixture.js';
 import { spawnController, stopController, waitFor } from './controller-process.js';
 

@@ -7,7 +7,7 @@ import { FileStateStore } from '../../src/state/file-store.js';
 import { foldExecution } from '../../src/state/fold.js';
 import type { ExecutionSummary } from '../../src/state/state-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { brokenPipeline, letterPipeline } from './controller-fixture.js';
 import { spawnController, stopController, waitFor, type ControllerProcess } from './controller-process.js';
 

@@ -6,7 +6,7 @@ import { makeWritable } from '../../src/gitops/extract-tree.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { foldExecution } from '../../src/state/fold.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { brokenPipeline, letterPipeline, writeLetter } from './controller-fixture.js';
 import { runCliAsync, spawnController, stopController, waitFor } from './controller-process.js';
 import { startGitHttpServer } from './git-http-server.js';

@@ -8,7 +8,7 @@ import { GitSource } from '../../src/gitops/git-source.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import type { StateStore } from '../../src/state/state-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo, type GitFixture } from '../gitops/git-fixture.js';
+import { makeGitRepo, type GitFixture } from '../../bench/support/git-repo.js';
 
 /** A pipeline of one stage whose task runs `scripts/<name>.js`; `onMerge` asks to run on deploy. */
 export function letterPipeline(name: string, options: { onMerge?: boolean; extra?: string } = {}): string {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCommit } from '../../src/gitops/controller/evaluate-commit.js';
 import { GitSource } from '../../src/gitops/git-source.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { letterPipeline, writeLetter } from './controller-fixture.js';
 
 describe('evaluateCommit', () => {

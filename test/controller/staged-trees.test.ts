@@ -6,7 +6,8 @@ import { StagedTrees } from '../../src/gitops/controller/staged-trees.js';
 import { makeReadOnly, makeWritable } from '../../src/gitops/extract-tree.js';
 import { GitSource } from '../../src/gitops/git-source.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo, scriptPipeline, writeLetter } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from '../gitops/git-fixture.js';
 
 describe('StagedTrees', () => {
   it('hands an execution a private read-only tree checked out ahead, and removes the ones nobody took', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { makeGitRepo, type GitFixture } from '../gitops/git-fixture.js';
+import { makeGitRepo, type GitFixture } from '../../bench/support/git-repo.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 
 /**

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWritable } from '../../src/gitops/extract-tree.js';
-import { makeGitRepo } from '../gitops/git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { printedId, startCli } from './cli-process.js';
 import { readLedger } from './rollback-fixture.js';

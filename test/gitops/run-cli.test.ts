@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeWritable } from '../../src/gitops/extract-tree.js';
-import { makeGitRepo, scriptPipeline, writeLetter } from './git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from './git-fixture.js';
 
 describe('orchestrate run', () => {
   it('runs the pipeline as it was at an older SHA after HEAD moved, and records that SHA', async () => {

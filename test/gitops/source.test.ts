@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { GitSource } from '../../src/gitops/git-source.js';
 import { makeWritable } from '../../src/gitops/extract-tree.js';
-import { makeGitRepo, scriptPipeline, writeLetter } from './git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from './git-fixture.js';
 
 function setUp(temp: { path: string }) {
   const repo = makeGitRepo(join(temp.path, 'origin'));

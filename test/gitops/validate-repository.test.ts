@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { validateRepository } from '../../src/gitops/validate-repository.js';
-import { makeGitRepo, scriptPipeline, writeLetter } from './git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from './git-fixture.js';
 
 /** ingest ← transform ← report by name; reader needs ingest's dataset; unrelated stands alone. */
 function linkedRepository(path: string) {

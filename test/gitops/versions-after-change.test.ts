@@ -6,7 +6,8 @@ import { versionsAt } from '../../src/gitops/versions.js';
 import { versionsAfterChange } from '../../src/gitops/versions-after-change.js';
 import type { DeployedVersion } from '../../src/state/events.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { makeGitRepo, scriptPipeline, writeLetter } from './git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from './git-fixture.js';
 
 describe('versionsAfterChange', () => {
   it('gives, commit after commit, exactly the versions a full read of each commit gives', async () => {

@@ -7,7 +7,8 @@ import { versionsAt } from '../../src/gitops/versions.js';
 import { pipelineHash } from '../../src/spec/pipeline-hash.js';
 import { pipeline } from '../../src/spec/schema/pipeline.js';
 import { parse } from 'yaml';
-import { makeGitRepo, scriptPipeline, writeLetter } from './git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
+import { scriptPipeline, writeLetter } from './git-fixture.js';
 
 describe('versionsAt', () => {
   it('gives a new version when only a referenced script changed, and the same hash a checkout records', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { readWorkTreeStatus } from '../../src/gitops/work-tree-status.js';
-import { makeGitRepo } from './git-fixture.js';
+import { makeGitRepo } from '../../bench/support/git-repo.js';
 
 describe('readWorkTreeStatus', () => {
   it('is undefined outside a Git work tree', async () => {
