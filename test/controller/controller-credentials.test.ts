@@ -5,11 +5,11 @@ import { DeploymentLedger } from '../../src/gitops/deployments/deployment-ledger
 import { makeWritable } from '../../src/gitops/extract-tree.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { foldExecution } from '../../src/state/fold.js';
+import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { brokenPipeline, letterPipeline, writeLetter } from './controller-fixture.js';
 import { runCliAsync, spawnController, stopController, waitFor } from './controller-process.js';
-import { startGitHttpServer } from './git-http-server.js';
 
 const PASSWORD = 's3cr3t-pass';
 const WRONG = 'wr0ng-pass';

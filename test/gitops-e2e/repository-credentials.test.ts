@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { makeWritable } from '../../src/gitops/extract-tree.js';
 import { makeGitRepo } from '../../bench/support/git-repo.js';
 import { scriptPipeline, writeLetter } from '../gitops/git-fixture.js';
+import { startGitHttpServer } from '../helpers/git-http-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { printedId, startCli } from './cli-process.js';
-import { startGitHttpServer } from './git-http-server.js';
 import { readLedger } from './rollback-fixture.js';
 
 const TOKEN = 'tok-3f9a1c77e2b4d05a';
@@ -33,7 +33,7 @@ describe('repository credentials', () => {
     const origin = makeGitRepo(join(temp.path, 'origin'));
     const sha = origin.commit({ 'pipelines/letters.yaml': scriptPipeline('letters'), 'scripts/letters.js': writeLetter('A') });
     execFileSync('git', ['clone', '--quiet', '--bare', origin.path, join(temp.path, 'served', 'letters.git')]);
-    await using server = await startGitHttpServer(join(temp.path, 'served'), [basic(`x-access-token:${TOKEN}`), basic(`ci:${URL_PASSWORD}`)]);
+    await using server = await startGitHttpServer(join(temp.path, 'served'), { user: 'x-access-token', password: TOKEN }, { user: 'ci', password: URL_PASSWORD });
     const workdir = join(temp.path, 'work');
     const secrets = [TOKEN, URL_PASSWORD, basic(`x-access-token:${TOKEN}`), basic(`ci:${URL_PASSWORD}`)];
     try {

@@ -1,33 +1,36 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 
 /** Git's smart HTTP protocol on 127.0.0.1 through `git http-backend`, behind Basic authentication. */
 export interface GitHttpServer extends AsyncDisposable {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:<port>` */
   url: string;
-  /** Authorization headers the server saw, so a test can tell the credentials were sent. */
+  /** Every `Authorization` header received, in order, so a test can tell which credentials were sent. */
   authorizations: string[];
 }
 
+export interface BasicCredentials {
+  user: string;
+  password: string;
+}
+
 /**
- * Serves the repositories under `root` (a request for `/origin/.git/...` reads `root/origin/.git`)
- * and answers 401 unless the request carries `user:password` as Basic credentials.
+ * Serves the repositories under `root` (a request for `/origin/.git/...` reads
+ * `root/origin/.git`, one for `/letters.git/...` the bare `root/letters.git`) and answers 401
+ * unless the request carries one of the `accepted` credentials.
  */
-export async function startGitHttpServer(root: string, credentials: { user: string; password: string }): Promise<GitHttpServer> {
-  const backend = join(execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(), 'git-http-backend');
-  const expected = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
+export async function startGitHttpServer(root: string, ...accepted: BasicCredentials[]): Promise<GitHttpServer> {
+  const expected = accepted.map(({ user, password }) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`);
   const authorizations: string[] = [];
   const server = createServer((request, response) => {
     const authorization = request.headers.authorization ?? '';
     authorizations.push(authorization);
-    if (authorization !== expected) {
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
-      response.end();
+    if (!expected.includes(authorization)) {
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end();
       return;
     }
-    runBackend(backend, root, request, response);
+    runBackend(root, request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -35,6 +38,7 @@ export async function startGitHttpServer(root: string, credentials: { user: stri
     url: `http://127.0.0.1:${port}`,
     authorizations,
     async [Symbol.asyncDispose]() {
+      // Git keeps its connection alive between requests: close it, or `close` waits for it.
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
@@ -42,9 +46,9 @@ export async function startGitHttpServer(root: string, credentials: { user: stri
 }
 
 /** The CGI exchange: request line and headers as variables, the body on stdin, headers then body back. */
-function runBackend(backend: string, root: string, request: IncomingMessage, response: ServerResponse): void {
+function runBackend(root: string, request: IncomingMessage, response: ServerResponse): void {
   const url = new URL(request.url ?? '/', 'http://git');
-  const child = spawn(backend, [], {
+  const child = spawn('git', ['http-backend'], {
     env: {
       PATH: process.env.PATH,
       GIT_PROJECT_ROOT: root,
