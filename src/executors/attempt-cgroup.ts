@@ -4,6 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupSupport } from './process-support.js';
 import { readKernelFile } from './read-kernel-file.js';
 
+/** What one attempt's cgroup measured of its tree. */
+export interface CgroupUsage {
+  cpuSeconds: number;
+  /** Undefined where the kernel has no `memory.peak`. */
+  memoryPeakBytes: number | undefined;
+  /** Times the memory limit killed something; 0 without a limit. */
+  oomKills: number;
+}
+
 /**
  * One attempt's own cgroup v2: every process of the task tree lands here (the task's shell, or
  * a wrapper shell that then execs the task, moves itself in before the task's first instruction),
@@ -57,6 +66,11 @@ export class AttemptCgroup {
     const stat = this.#read('cpu.stat') ?? '';
     const usage = /^usage_usec (\d+)$/m.exec(stat);
     return usage ? Number(usage[1]) / 1e6 : 0;
+  }
+
+  /** Everything the result reports from the cgroup, read while it still exists. */
+  usage(): CgroupUsage {
+    return { cpuSeconds: this.cpuSeconds(), memoryPeakBytes: this.memoryPeakBytes(), oomKills: this.memoryLimited ? this.oomKills() : 0 };
   }
 
   /** Peak memory charged to the cgroup (`memory.peak`), or undefined when the kernel has no such file. */

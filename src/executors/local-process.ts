@@ -4,8 +4,9 @@ import { basename } from 'node:path';
 import { AttemptCgroup } from './attempt-cgroup.js';
 import type { AttemptResult, AttemptSpec, OutputLine, RunningAttempt } from './executor.js';
 import { emitText, makeLineSplitter, type LineSink } from './line-splitter.js';
-import { signalGroup, waitGroupGone } from './process-group.js';
+import { signalGroup } from './process-group.js';
 import { detectProcessSupport, type ProcessSupport } from './process-support.js';
+import { reapTree } from './reap-tree.js';
 import { longestSecretBytes, makeRedactor } from './redact.js';
 import { ProgramResolver } from './resolve-program.js';
 import { TreeSampler, type TreeTrack } from './tree-sampler.js';
@@ -131,7 +132,13 @@ export class LocalProcessRunner {
     const stderr = sink('stderr');
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    let streamsClosed = false;
+    const closed = new Promise<void>((resolve) =>
+      child.once('close', () => {
+        streamsClosed = true;
+        resolve();
+      }),
+    );
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     // After a successful spawn, 'error' only reports a failed kill, which signalGroup already handles.
     child.on('error', () => {});
@@ -157,36 +164,26 @@ export class LocalProcessRunner {
     io.signal.removeEventListener('abort', onAbort);
     track?.stop();
 
-    // The main process is gone; anything it left behind would outlive the attempt. With a
-    // cgroup, that is what the cgroup still holds: the task joined it before its first fork and
-    // every descendant is born inside, so an empty cgroup (the usual end) needs no group kill,
-    // which would only fail with ESRCH. A process leaves the cgroup only by moving itself into
-    // another one, on purpose.
-    if (cgroup) {
-      if (cgroup.kill()) {
-        signalGroup(pid, 'SIGKILL');
-        await cgroup.waitEmpty(SETTLE_MS);
-      }
-    } else if (signalGroup(pid, 'SIGKILL')) {
-      await waitGroupGone(pid, SETTLE_MS);
+    const usage = await reapTree(pid, cgroup, SETTLE_MS);
+    // Every writer is dead, so the pipes end at once (most often they already have), unless a
+    // process escaped the group (and there is no cgroup to catch it) with our pipe as its
+    // output: stop reading then.
+    if (!streamsClosed) {
+      const drainTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, SETTLE_MS);
+      await closed;
+      clearTimeout(drainTimer);
     }
-    // Every writer is dead, so the pipes end at once, unless a process escaped the group (and
-    // there is no cgroup to catch it) with our pipe as its output: stop reading then.
-    const drainTimer = setTimeout(() => {
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }, SETTLE_MS);
-    await closed;
-    clearTimeout(drainTimer);
     stdout.end();
     stderr.end();
-    if (cgroup && cgroup.memoryLimited && cgroup.oomKills() > 0) {
+    if (usage && usage.oomKills > 0) {
       emitText({ stream: 'stderr', maxLineBytes: this.#options.maxLineBytes, redact, onLine: io.onLine }, `[auto-orchestrator] the task exceeded its memory limit of ${spec.memoryLimitBytes} bytes and the kernel killed it (cgroup oom_kill)`);
     }
 
-    const cpuSeconds = cgroup ? cgroup.cpuSeconds() : (track?.cpuSeconds ?? 0);
-    const peakBytes = cgroup?.memoryPeakBytes() ?? track?.peakRssBytes ?? 0;
-    cgroup?.remove();
+    const cpuSeconds = usage ? usage.cpuSeconds : (track?.cpuSeconds ?? 0);
+    const peakBytes = usage?.memoryPeakBytes ?? track?.peakRssBytes ?? 0;
     return resultOf(context.started, {
       exitCode: exit.code,
       signal: exit.signal,
