@@ -18,6 +18,8 @@ export interface GitSourceOptions {
 }
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
+/** A plain branch or tag name (`main`, `release/2.1`, `v1.0`): nothing `rev-parse` would read as an expression. */
+const PLAIN_NAME = /^(?!.*\.\.)(?!-)[A-Za-z0-9._/-]+(?<![./])$/;
 const REMOTE_HEAD = 'refs/orchestrate/remote-head';
 export const PIN_PREFIX = 'refs/orchestrate/pins/';
 const LOCK_RETRIES = 5;
@@ -54,7 +56,10 @@ export class GitSource implements Source {
         throw gitFailure('git fetch', this.location, error);
       }
     }
-    return this.resolve(ref ?? 'HEAD');
+    // Branches and tags were just fetched under their own names, so one `rev-parse` in the mirror
+    // finds them as the remote would; an expression (`HEAD~1`, `origin/main`) resolves as usual.
+    const fetched = ref === undefined ? REMOTE_HEAD : PLAIN_NAME.test(ref) && !ref.startsWith('HEAD') ? ref : undefined;
+    return (fetched && (await this.revParse(fetched))) || this.resolve(ref ?? 'HEAD');
   }
 
   async resolve(ref: string): Promise<string> {
@@ -94,9 +99,12 @@ export class GitSource implements Source {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
     // Pins are never removed, so one made by this process stands: a deploy and its runs pin once.
     if (this.pinned.has(sha)) return;
-    // Fetches the commit by SHA when the mirror lacks it, and names it clearly when nobody has it.
-    await this.resolve(sha);
-    await this.run('git update-ref', ['update-ref', `${PIN_PREFIX}${sha}`, sha]);
+    const pin = () => this.run('git update-ref', ['update-ref', `${PIN_PREFIX}${sha}`, sha]);
+    // `update-ref` refuses an object the mirror lacks; only then fetch it by SHA, or name it clearly when nobody has it.
+    await pin().catch(async () => {
+      await this.resolve(sha);
+      await pin();
+    });
     this.pinned.add(sha);
   }
 
