@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { UsageError } from '../errors.js';
-import { gitFailure, openGit } from './git-env.js';
+import { gitFailure, runSilentGit } from './git-env.js';
 import type { RepositoryLocation } from './repository-location.js';
 
 const run = promisify(execFile);
@@ -21,10 +21,10 @@ export async function extractTree(mirror: string, location: RepositoryLocation, 
   mkdirSync(target, { recursive: true });
   if (readdirSync(target).length > 0) throw new UsageError(`Workspace ${target} is not empty; each execution checks out into its own new directory`);
   const index = join(mirror, `orchestrate-index-${randomUUID()}`);
-  const git = openGit(mirror, location, { GIT_INDEX_FILE: index }, true);
+  const env = { GIT_INDEX_FILE: index };
   try {
-    await git.raw(['read-tree', sha]);
-    await git.raw(['--work-tree', target, 'checkout-index', '--all', '--force']);
+    await runSilentGit(mirror, location, ['read-tree', sha], env);
+    await runSilentGit(mirror, location, ['--work-tree', target, 'checkout-index', '--all', '--force'], env);
   } catch (error) {
     throw gitFailure(`Checking out ${sha}`, location, error);
   } finally {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { extractTree } from './extract-tree.js';
-import { gitFailure, openGit } from './git-env.js';
+import { gitFailure, openGit, runSilentGit } from './git-env.js';
 import { readBlobs } from './read-blobs.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
 import type { ChangedFile, Source } from './source.js';
@@ -45,7 +45,7 @@ export class GitSource implements Source {
     const refspecs = ['+HEAD:' + REMOTE_HEAD, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.git().raw(['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ...refspecs]);
+        await runSilentGit(this.mirror, this.location, ['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, ...refspecs]);
         break;
       } catch (error) {
         // Two processes fetching into one mirror race for its ref locks; the loser only has to wait.
@@ -71,7 +71,7 @@ export class GitSource implements Source {
     if ((!sha || !(await this.revParse(sha))) && FULL_SHA.test(sha ?? ref)) {
       // Not in the mirror yet, or a commit no branch holds any more (a force-push): servers still serve it by SHA.
       const wanted = sha ?? ref;
-      await this.git().raw(['fetch', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, wanted]).catch(() => undefined);
+      await runSilentGit(this.mirror, this.location, ['fetch', '--quiet', '--no-write-fetch-head', '--', this.location.fetchUrl, wanted]).catch(() => undefined);
       sha = await this.revParse(wanted);
     }
     if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
@@ -99,7 +99,12 @@ export class GitSource implements Source {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
     // Pins are never removed, so one made by this process stands: a deploy and its runs pin once.
     if (this.pinned.has(sha)) return;
-    const pin = () => this.run('git update-ref', ['update-ref', `${PIN_PREFIX}${sha}`, sha]);
+    const pin = async () => {
+      await this.ensureMirror();
+      await runSilentGit(this.mirror, this.location, ['update-ref', `${PIN_PREFIX}${sha}`, sha]).catch((error: unknown) => {
+        throw gitFailure('git update-ref', this.location, error);
+      });
+    };
     // `update-ref` refuses an object the mirror lacks; only then fetch it by SHA, or name it clearly when nobody has it.
     await pin().catch(async () => {
       await this.resolve(sha);
