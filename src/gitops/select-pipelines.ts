@@ -31,7 +31,15 @@ export interface Selection {
  * through `depends_on` or `requires`. `git grep` narrows each step to the files that mention a
  * changed path or name, so the work follows the size of the change, not of the repository.
  */
-export async function selectPipelines(source: Source, request: { base?: string; head: string; pipelinesDir?: string }): Promise<Selection> {
+export interface SelectRequest {
+  base?: string;
+  head: string;
+  pipelinesDir?: string;
+  /** Told of each pipeline selected as added or changed as soon as it is, before the search for dependents. */
+  onChanged?: (blob: ParsedBlob) => void;
+}
+
+export async function selectPipelines(source: Source, request: SelectRequest): Promise<Selection> {
   const dir = normalizeDir(request.pipelinesDir ?? 'pipelines');
   const head = new Map<string, ParsedBlob>();
   const base = new Map<string, ParsedBlob>();
@@ -43,7 +51,9 @@ export async function selectPipelines(source: Source, request: { base?: string; 
   const selected = new Map<string, PipelineChange>();
   const select = (file: string, change: ChangeKind, reason?: string): boolean => {
     if (selected.has(file)) return false;
-    selected.set(file, { file, name: nameOf(head.get(file)), change, ...(reason ? { reason } : {}) });
+    const blob = head.get(file);
+    selected.set(file, { file, name: nameOf(blob), change, ...(reason ? { reason } : {}) });
+    if (blob && (change === 'added' || change === 'changed' || change === 'all')) request.onChanged?.(blob);
     return true;
   };
 

@@ -98,7 +98,8 @@ describe('orchestrate controller and deploy commands', () => {
       expect(signed.status).toBe(202);
       // The interval is ten minutes: only the push can have deployed it.
       await waitFor(async () => ((await activeSha()) === v2 ? true : undefined), 'the pushed commit to deploy');
-      expect(controller.output()).toContain(`deployed ${v2.slice(0, 12)}`);
+      // The ledger records the deployment before the reconcile logs it.
+      await waitFor(async () => (controller.output().includes(`deployed ${v2.slice(0, 12)}`) ? true : undefined), 'the deployment in the log');
     } finally {
       await stopController(controller, 'SIGTERM');
       await makeWritable(temp.path);

@@ -36,8 +36,11 @@ describe('evaluateCommit', () => {
     const source = new GitSource({ repo: repo.path, workdir: join(temp.path, 'work') });
     await source.fetch('main');
     const before = await evaluateCommit(source, { base: null, head: base });
-    const after = await evaluateCommit(source, { base, head });
+    const candidates: string[] = [];
+    const after = await evaluateCommit(source, { base, head, baseVersions: before.versions, onRunCandidate: (pipeline) => candidates.push(pipeline) });
     expect(after.runOnDeploy).toEqual(['daily']);
+    // Told before validation, so its tree can be checked out meanwhile; the unchanged pipeline is not.
+    expect(candidates).toEqual(['daily']);
     const hashes = (evaluation: typeof after) => Object.fromEntries(evaluation.versions.map((version) => [version.pipeline, version.version_hash]));
     expect(hashes(after).nightly).toBe(hashes(before).nightly);
     expect(hashes(after).daily).not.toBe(hashes(before).daily);

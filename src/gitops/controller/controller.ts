@@ -62,7 +62,7 @@ export class Controller {
       store: options.store,
       fetchHead: () => source.fetch(ledger.branch),
       evaluate: (base, head, baseVersions) =>
-        evaluateCommit(source, { base, head, pipelinesDir: options.pipelinesDir, baseVersions, onRunCandidates: (pipelines) => runs.stageTrees(head, pipelines.length) }),
+        evaluateCommit(source, { base, head, pipelinesDir: options.pipelinesDir, baseVersions, onRunCandidate: () => runs.stageTrees(head, 1) }),
       pin: (sha) => source.pin(sha),
       startExecution: (request) => runs.start(request),
       owner: options.owner,

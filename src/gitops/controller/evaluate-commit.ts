@@ -1,6 +1,7 @@
 import type { DeployedVersion, DeploymentFinding } from '../../state/events.js';
 import type { Finding } from '../../validate/finding.js';
 import type { CommitEvaluation } from '../deployments/reconcile.js';
+import type { ParsedBlob } from '../repository-paths.js';
 import { selectPipelines, type Selection } from '../select-pipelines.js';
 import type { Source } from '../source.js';
 import { validateAtCommit } from '../validate-at-commit.js';
@@ -17,8 +18,8 @@ export interface EvaluateRequest {
   strict?: boolean;
   /** The versions deployed at `base`: those of untouched pipelines carry over instead of being hashed again. */
   baseVersions?: readonly DeployedVersion[];
-  /** Told, once the selection is known, which changed pipelines ask to run on deploy, before validation starts. */
-  onRunCandidates?: (pipelines: string[]) => void;
+  /** Told of each added or changed pipeline that asks to run on deploy as soon as the diff shows it, before validation. */
+  onRunCandidate?: (pipeline: string) => void;
 }
 
 /**
@@ -30,7 +31,8 @@ export interface EvaluateRequest {
  */
 export async function evaluateCommit(source: Source, request: EvaluateRequest): Promise<CommitEvaluation> {
   const pipelinesDir = request.pipelinesDir ?? 'pipelines';
-  const selection = await selectPipelines(source, { base: request.base ?? undefined, head: request.head, pipelinesDir });
+  const onChanged = request.onRunCandidate && ((blob: ParsedBlob) => blob.pipeline?.deploy?.on_merge === 'run' && request.onRunCandidate?.(blob.pipeline.name));
+  const selection = await selectPipelines(source, { base: request.base ?? undefined, head: request.head, pipelinesDir, ...(onChanged ? { onChanged } : {}) });
   const runOnDeploy = [
     ...new Set(
       selection.validated
@@ -39,7 +41,6 @@ export async function evaluateCommit(source: Source, request: EvaluateRequest): 
         .map((pipeline) => pipeline?.name as string),
     ),
   ].sort();
-  if (runOnDeploy.length > 0) request.onRunCandidates?.(runOnDeploy);
   const [findings, versions] = await Promise.all([validateSelection(source, request.head, selection, request.strict === true), headVersions(source, request, selection, pipelinesDir)]);
   return { versions, findings, errors: findings.filter((finding) => finding.severity === 'error').length, runOnDeploy };
 }
