@@ -65,7 +65,8 @@ export class FileStateStore implements StateStore {
         durable: async (batch) => {
           if (batch.created) await syncDirectory(this.executionsDirectory);
           if (this.listeners.size === 0 || batch.lastSeq < batch.firstSeq) return;
-          const events = request.events.map((event, index) => ({ ...event, seq: batch.firstSeq + index, execution_id: executionId }) as LedgerEvent);
+          // Object.assign: V8 extends a `{ ...event }` copy slowly, and this runs per event.
+          const events = request.events.map((event, index) => Object.assign({}, event, { seq: batch.firstSeq + index, execution_id: executionId }) as LedgerEvent);
           for (const listener of this.listeners) listener({ executionId, ino: batch.ino, start: batch.start, end: batch.end, events });
         },
         syncAlso: change ? () => this.index.sync() : undefined,
