@@ -18,18 +18,32 @@ export function makeGrowingRedactor(secrets: ReadonlySet<string>): (text: string
   };
 }
 
-/** Masks every string of an event, at any depth; numbers, booleans and keys are left alone. */
+/**
+ * Masks every string of an event, at any depth; numbers, booleans and keys are left alone. Every
+ * event of a launch passes here, and almost none holds a secret: what nothing changed in is
+ * returned as it is, so only an event that held a secret is copied.
+ */
 export function redactEvent<T extends NewEvent>(event: T, redact: (text: string) => string): T {
   return redactValue(event, redact) as T;
 }
 
 function redactValue(value: unknown, redact: (text: string) => string): unknown {
   if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, redact));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactValue(inner, redact)]));
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, index) => {
+      const masked = redactValue(item, redact);
+      if (masked !== item) (copy ??= [...value])[index] = masked;
+    });
+    return copy ?? value;
   }
-  return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const masked = redactValue(inner, redact);
+    if (masked !== inner) (copy ??= { ...value })[key] = masked;
+  }
+  return copy ?? value;
 }
 
 /**
