@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LOAD_LIMITS } from '../../src/spec/load-source.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('orchestrate --help and usage errors', () => {
@@ -14,6 +15,11 @@ describe('orchestrate --help and usage errors', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--check-connections');
     expect(result.stdout).toContain('Exit status: 0 when there are no errors');
+  });
+
+  it('states the file size limit the loader applies when --max-file-size is not given', () => {
+    const result = runCli(['validate', 'pipeline', '--help']);
+    expect(result.stdout).toContain(`largest pipeline file read (default ${DEFAULT_LOAD_LIMITS.maxFileBytes / 1024 / 1024}MiB)`);
   });
 
   it('exits 2 on a missing required flag, without a stack trace', () => {

@@ -1,22 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../../errors.js';
-import { readControllerFile, removeControllerFile, writeControllerFile } from '../../gitops/controller/controller-file.js';
-import { startControllerServer, type ControllerServer } from '../../gitops/controller/controller-server.js';
 import { parseDuration } from '../../spec/quantities.js';
-import { createControllerLogger, type ControllerLogFormat } from './controller-logger.js';
-import { addLedgerOptions, openController, openLedger, type LedgerFlags } from './controller-setup.js';
-import { createControllerWebhooks } from './controller-webhooks.js';
-
-interface StartFlags extends LedgerFlags {
-  repo: string;
-  interval: number;
-  port: number;
-  host: string;
-  grace: number;
-  leaseTtl: number;
-  pipelinesDir: string;
-  logFormat: ControllerLogFormat;
-}
+import { DEFAULT_PIPELINES_DIR } from '../pipelines-dir.js';
+import { addLedgerOptions } from './ledger-options.js';
 
 export function controllerStartCommand(): Command {
   const command = new Command('start')
@@ -26,7 +11,7 @@ export function controllerStartCommand(): Command {
     .option('--port <n>', 'port the API listens on (0: any free port; the address is in <workdir>/controller.json)', port, 0)
     .addOption(new Option('--grace <duration>', 'on SIGTERM/SIGINT, how long running executions may finish before they are cancelled (to resume on restart)').argParser(durationMs(true)).default(30_000, '30s'))
     .addOption(new Option('--lease-ttl <duration>', 'how long a stopped controller\'s leases keep others off its executions and reconciles').argParser(durationMs(false)).default(30_000, '30s'))
-    .option('--pipelines-dir <dir>', 'where pipeline files live in the repository', 'pipelines')
+    .option('--pipelines-dir <dir>', 'where pipeline files live in the repository', DEFAULT_PIPELINES_DIR)
     .addOption(new Option('--log-format <format>', 'one line per record: text or JSON').choices(['text', 'json']).default('text'));
   addLedgerOptions(command, 'the repository: a local path, file://, https:// (token in ORCHESTRATE_GIT_TOKEN) or ssh (required)');
   return command
@@ -37,76 +22,9 @@ A second SIGTERM/SIGINT cancels running executions at once. A restarted controll
 Examples:
   orchestrate controller start --repo https://github.com/acme/pipelines.git --interval 1m
   orchestrate controller start --repo . --branch main --port 8080`)
-    .action(async (flags: StartFlags) => {
-      if (!flags.repo) throw new UsageError('`controller start` needs --repo: the repository to deploy from (a local path or Git URL)');
-      process.exitCode = await runController(flags);
+    .action(async (flags) => {
+      process.exitCode = await (await import('../actions/controller-start.js')).startController(flags);
     });
-}
-
-async function runController(flags: StartFlags): Promise<number> {
-  const opened = await openLedger(flags);
-  const { config, location, source } = opened;
-  await refuseSecondController(config.workdir);
-  const logger = createControllerLogger({ format: flags.logFormat, level: config['log.level'], out: process.stdout, location });
-  await using parts = await openController(opened, { logger, intervalMs: flags.interval, leaseTtlMs: flags.leaseTtl, pipelinesDir: flags.pipelinesDir });
-  const { controller, runs, owner } = parts;
-  const webhooks = createControllerWebhooks({ env: process.env, repo: flags.repo, workdir: config.workdir, branch: flags.branch, controller, logger });
-  let server: ControllerServer;
-  try {
-    server = await startControllerServer({ controller, logger, ...(webhooks ? { webhooks } : {}) }, { host: flags.host, port: flags.port });
-  } catch (error) {
-    throw new UsageError(`The controller cannot listen on ${flags.host}:${flags.port}: ${(error as Error).message}; pass another --port (0 picks a free one)`, { cause: error });
-  }
-  writeControllerFile(config.workdir, { url: server.url, pid: process.pid, repository: source.display, branch: flags.branch, owner, started_at: new Date().toISOString() });
-  logger.info({ url: server.url, repository: source.display, branch: flags.branch, owner }, `controller for ${source.display} (${flags.branch}) listening on ${server.url}, reconciling every ${flags.interval / 1000}s`);
-
-  const signalled = waitForSignals(() => runs.cancelNow());
-  controller.start();
-  const name = await signalled.first;
-  logger.info({ signal: name }, `${name}: shutting down; running executions have ${flags.grace / 1000}s to finish (send it again to cancel them now)`);
-  // Stop taking work first: no new requests, no new reconciles; then give the executions their grace.
-  await server.close();
-  removeControllerFile(config.workdir, owner);
-  await controller.stop();
-  await webhooks?.idle();
-  const cancelled = await runs.shutdown(signalled.again ? 0 : flags.grace);
-  signalled.dispose();
-  if (cancelled.length > 0) logger.info({ cancelled }, `cancelled ${cancelled.length} execution${cancelled.length === 1 ? '' : 's'} (${cancelled.join(', ')}); a restarted controller resumes them`);
-  logger.info('controller stopped');
-  return 0;
-}
-
-/** Two controllers on one work directory would share its mirror and overwrite each other's controller.json. */
-async function refuseSecondController(workdir: string): Promise<void> {
-  const running = readControllerFile(workdir);
-  if (!running) return;
-  const health = await fetch(`${running.url}/healthz`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
-  // A file left by a killed controller does not answer: replace it.
-  if (health?.ok) throw new UsageError(`A controller already runs for ${workdir} at ${running.url} (pid ${running.pid}); stop it, or give this one another --workdir`);
-}
-
-/** The first SIGTERM/SIGINT starts the shutdown; a second ends the grace period at once. */
-function waitForSignals(onAgain: () => void): { first: Promise<NodeJS.Signals>; readonly again: boolean; dispose(): void } {
-  let count = 0;
-  let resolveFirst: (name: NodeJS.Signals) => void = () => {};
-  const first = new Promise<NodeJS.Signals>((resolve) => (resolveFirst = resolve));
-  const onSignal = (name: NodeJS.Signals) => {
-    count++;
-    if (count === 1) resolveFirst(name);
-    else onAgain();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  return {
-    first,
-    get again() {
-      return count > 1;
-    },
-    dispose() {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-    },
-  };
 }
 
 function durationMs(allowZero: boolean): (value: string) => number {

@@ -1,22 +1,12 @@
 import { Command, Option } from 'commander';
-import { resolveConfig } from '../../config/resolve-config.js';
-import type { SyncResult } from '../../gitops/controller/controller.js';
-import { readControllerFile, type ControllerFile } from '../../gitops/controller/controller-file.js';
-import { describeOutcome } from '../../gitops/controller/describe-outcome.js';
-import { locateRepository } from '../../gitops/repository-location.js';
-import { createControllerLogger } from './controller-logger.js';
-import { addLedgerOptions, openController, openLedger, type LedgerFlags } from './controller-setup.js';
-
-interface SyncFlags extends LedgerFlags {
-  format: 'text' | 'json';
-  pipelinesDir: string;
-}
+import { DEFAULT_PIPELINES_DIR } from '../pipelines-dir.js';
+import { addLedgerOptions } from './ledger-options.js';
 
 export function controllerSyncCommand(): Command {
   const command = new Command('sync')
     .description('Reconcile now: through the running controller when there is one, else once in this process (waiting for deploy-triggered executions).')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--pipelines-dir <dir>', 'where pipeline files live in the repository (in-process only)', 'pipelines');
+    .option('--pipelines-dir <dir>', 'where pipeline files live in the repository (in-process only)', DEFAULT_PIPELINES_DIR);
   addLedgerOptions(command);
   return command
     .addHelpText('after', `
@@ -25,43 +15,5 @@ Exit codes: 0 deployed, unchanged or pinned; 1 the head failed validation or the
 Examples:
   orchestrate controller sync
   orchestrate controller sync --repo . --branch main --format json`)
-    .action(async (flags: SyncFlags) => {
-      const result = await sync(flags);
-      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${describeOutcome(result)}\n`);
-      process.exitCode = result.outcome === 'deployed' || result.outcome === 'unchanged' || result.outcome === 'pinned' ? 0 : 1;
-    });
-}
-
-async function sync(flags: SyncFlags): Promise<SyncResult> {
-  const { config } = resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl } });
-  const running = readControllerFile(config.workdir);
-  if (running && tracksSame(running, flags)) {
-    const answered = await syncThrough(running);
-    if (answered) return answered;
-  }
-  const opened = await openLedger(flags);
-  // Only warnings on stderr: the outcome itself is this command's output.
-  const logger = createControllerLogger({ format: 'text', level: 'warn', out: process.stderr, location: opened.location });
-  await using parts = await openController(opened, { logger, intervalMs: 30_000, leaseTtlMs: 30_000, pipelinesDir: flags.pipelinesDir });
-  const result = await parts.controller.reconcile('sync');
-  await parts.runs.idle();
-  await parts.controller.stop();
-  return result;
-}
-
-function tracksSame(running: ControllerFile, flags: SyncFlags): boolean {
-  if (running.branch !== flags.branch) return false;
-  return flags.repo === undefined || locateRepository(flags.repo).display === running.repository;
-}
-
-/** The running controller's answer; undefined when it does not answer (a file left by a killed one). */
-async function syncThrough(running: ControllerFile): Promise<SyncResult | undefined> {
-  let response: Response;
-  try {
-    response = await fetch(`${running.url}/api/sync`, { method: 'POST' });
-  } catch {
-    return undefined;
-  }
-  const body = (await response.json().catch(() => undefined)) as SyncResult | undefined;
-  return body && typeof body.outcome === 'string' ? body : { outcome: 'error', message: `the controller at ${running.url} answered ${response.status}` };
+    .action(async (flags) => (await import('../actions/controller-sync.js')).syncController(flags));
 }

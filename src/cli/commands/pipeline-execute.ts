@@ -1,30 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { resolveConfig } from '../../config/resolve-config.js';
-import { planExecution } from '../../dag/execution-plan.js';
-import { SpecError } from '../../errors.js';
-import { readWorkTreeStatus } from '../../gitops/work-tree-status.js';
-import { pipelineHash } from '../../spec/pipeline-hash.js';
-import { referencedFiles } from '../../spec/referenced-files.js';
-import type { Pipeline } from '../../spec/schema/pipeline.js';
-import { openStateStore } from '../../state/open-store.js';
-import { validateFiles } from '../../validate/validate-files.js';
-import { formatHuman } from '../../validate/report/human.js';
-import { estimateDuration } from '../console/estimate-duration.js';
-import { useColor } from '../output.js';
-import { formatPlan } from '../format-plan.js';
-import { addLaunchOptions } from './pipeline-execute-inputs.js';
-import { runPipeline, type LaunchFlags } from './pipeline-execute-run.js';
-
-interface ExecuteFlags extends LaunchFlags {
-  pipeline: string;
-  repo?: string;
-  dryRun?: boolean;
-  resume?: string;
-  allowDirty?: boolean;
-  format: 'text' | 'json';
-}
+import { addLaunchOptions } from './launch-options.js';
 
 export function pipelineExecuteCommand(): Command {
   return addLaunchOptions(new Command('execute')
@@ -44,57 +19,5 @@ Examples:
   orchestrate pipeline execute --pipeline pipelines/etl.yaml --vars overrides.json --env BATCH_SIZE=500 --timeout 3h --priority high
   orchestrate pipeline execute --pipeline pipelines/etl.yaml --resume 3f0c…  # after a crash
   orchestrate pipeline execute --pipeline pipelines/etl.yaml --dry-run`)
-    .action(async (flags: ExecuteFlags) => executePipeline(flags));
-}
-
-async function executePipeline(flags: ExecuteFlags): Promise<void> {
-  const { config } = resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl, ...(flags.dryRun ? { dry_run: true } : {}) } });
-  const report = await validateFiles({ paths: [flags.pipeline], strict: false, root: flags.repo });
-  const file = report.files[0];
-  const pipeline = file?.pipeline;
-  if (report.findings.length > 0 || !pipeline) process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
-  if (!report.valid || !file || !pipeline) {
-    process.exitCode = 1;
-    return;
-  }
-  if (!config.dry_run) {
-    const commit = flags.resume ? {} : await commitOf(report.root, file.file, pipeline, flags.allowDirty === true);
-    process.exitCode = await runPipeline({
-      flags,
-      config,
-      root: report.root,
-      pipelineFile: file.uri,
-      pipelineHash: pipelineHash(file.file, pipeline, report.root),
-      pipeline,
-      ...commit,
-      ...(flags.resume ? { resumeId: flags.resume } : {}),
-      resumeCommand: `orchestrate pipeline execute --repo ${report.root} --pipeline ${file.file}`,
-    });
-    return;
-  }
-  const plan = planExecution(pipeline, { skip: new Set(flags.skipTasks ?? []) });
-  const estimate = await historyEstimate(config, pipeline.name);
-  process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...plan, estimated_duration_seconds: estimate?.seconds ?? null }, null, 2)}\n` : formatPlan(plan, estimate));
-}
-
-/**
- * Inside a Git work tree an execution records HEAD's SHA, which pins its code only when the
- * pipeline and every file it references are committed as they are; otherwise it refuses, or with
- * `--allow-dirty` runs marked dirty. A resume skips this: the version hash already pins it.
- */
-async function commitOf(root: string, file: string, pipeline: Pipeline, allowDirty: boolean): Promise<{ commitSha?: string; dirty?: boolean }> {
-  const status = await readWorkTreeStatus(root, [relative(root, file), ...referencedFiles(pipeline)]);
-  if (!status) return {};
-  const sha = status.sha ? { commitSha: status.sha } : {};
-  if (status.dirty.length === 0) return sha;
-  if (allowDirty) return { ...sha, dirty: true };
-  const files = status.dirty.map((path) => `  ${relative(process.cwd(), resolve(status.top, path)) || path}`).join('\n');
-  throw new SpecError(`${pipeline.name} has uncommitted changes in the Git work tree ${status.top}, so HEAD${status.sha ? ` (${status.sha.slice(0, 12)})` : ''} would not pin what runs:\n${files}\nCommit them, or pass --allow-dirty to run anyway (the execution is recorded as dirty).`);
-}
-
-/** A dry run only reads history that exists: it never creates a work directory. */
-async function historyEstimate(config: ReturnType<typeof resolveConfig>['config'], pipeline: string) {
-  if (config['state.backend'] === 'file' && !existsSync(join(config.workdir, 'state'))) return undefined;
-  await using store = await openStateStore({ backend: config['state.backend'], workdir: config.workdir, redisUrl: config['state.redis_url'], keyPrefix: config['state.key_prefix'], ttlDays: config['state.ttl_days'] });
-  return await estimateDuration(store, pipeline);
+    .action(async (flags) => (await import('../actions/pipeline-execute.js')).executePipeline(flags));
 }

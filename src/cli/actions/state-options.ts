@@ -1,4 +1,3 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
 import { resolveConfig, type LoadedConfig } from '../../config/resolve-config.js';
 import { TerminalError } from '../../errors.js';
 import type { ExecutionStatus, LedgerEvent } from '../../state/events.js';
@@ -6,23 +5,16 @@ import type { LogStore } from '../../state/log-store.js';
 import { openLogStore } from '../../state/open-log-store.js';
 import { openStateStore } from '../../state/open-store.js';
 import type { ExecutionSummary, StateStore } from '../../state/state-store.js';
-import { isExecutionStatus } from '../../state/summary.js';
 import { redactUrl } from '../../validate/connections/redact-url.js';
 import { suggest } from '../../validate/suggest.js';
 import type { ExecutionState } from '../../state/fold.js';
+import { storeBackendOf } from './store-backend.js';
 
 /** The flags every command that reads state takes; they win over the environment and the file. */
 export interface StoreFlags {
   workdir?: string;
   state?: 'file' | 'redis';
   redisUrl?: string;
-}
-
-export function addStoreOptions(command: Command): Command {
-  return command
-    .option('--workdir <dir>', 'work directory holding the embedded state and logs (ORCHESTRATION_WORKDIR)')
-    .addOption(new Option('--state <backend>', 'state store: the embedded `file` store or `redis` (config state.backend)').choices(['file', 'redis']))
-    .option('--redis-url <url>', 'Redis to read with --state redis (REDIS_URL)');
 }
 
 export function loadConfig(flags: StoreFlags): LoadedConfig {
@@ -42,13 +34,7 @@ export interface Stores extends AsyncDisposable {
 export async function openStores(flags: StoreFlags): Promise<Stores> {
   const loaded = loadConfig(flags);
   const { config } = loaded;
-  const options = {
-    backend: config['state.backend'],
-    workdir: config.workdir,
-    ...(config['state.redis_url'] !== undefined ? { redisUrl: config['state.redis_url'] } : {}),
-    keyPrefix: config['state.key_prefix'],
-    ttlDays: config['state.ttl_days'],
-  };
+  const options = storeBackendOf(config);
   const state = await openStateStore(options);
   let logs: Promise<LogStore> | undefined;
   const where =
@@ -88,16 +74,6 @@ export async function listAll(state: StateStore, filter: { pipeline?: string; st
     cursor = page.nextCursor;
   } while (cursor !== undefined);
   return found;
-}
-
-/** `--status succeeded,failed`: every name checked, so a typo is a usage error, not an empty result. */
-export function statusList(value: string): ExecutionStatus[] {
-  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
-  const wrong = names.filter((name) => !isExecutionStatus(name));
-  if (names.length === 0 || wrong.length > 0) {
-    throw new InvalidArgumentError(`Expected statuses from pending, running, succeeded, failed, cancelled (comma-separated), got \`${value}\`.`);
-  }
-  return names as ExecutionStatus[];
 }
 
 /** Every task of an execution as `stage.task`, in the pipeline's order. */

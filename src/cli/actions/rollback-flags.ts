@@ -1,6 +1,6 @@
 import type { RollbackStrategy } from '../../rollback/plan-rollback.js';
 import type { LogFormat } from '../console/root-logger.js';
-import type { LedgerFlags } from './controller-setup.js';
+import type { LedgerFlags } from './open-ledger.js';
 
 /** The flags of `rollback execute`, shared by the command and the run it starts. */
 export interface RollbackFlags extends LedgerFlags {
