@@ -32,6 +32,8 @@ export class GitSource implements Source {
   private readonly location: RepositoryLocation;
   private initialized = false;
   private readonly pinned = new Set<string>();
+  /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
+  private readonly present = new Set<string>();
 
   constructor(options: GitSourceOptions) {
     this.location = locateRepository(options.repo, options.env);
@@ -65,6 +67,11 @@ export class GitSource implements Source {
   async resolve(ref: string): Promise<string> {
     if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) throw new UsageError(`\`${ref}\` is not a branch, tag or SHA`);
     await this.ensureMirror();
+    // A full SHA names the same commit everywhere: when the mirror holds it, nothing else needs asking.
+    if (FULL_SHA.test(ref) && (this.present.has(ref) || (await this.revParse(ref)) === ref)) {
+      this.present.add(ref);
+      return ref;
+    }
     let sha = this.location.local ? await this.revParse(ref, this.location.fetchUrl) : undefined;
     // `HEAD~1` of a remote means its default branch's parent.
     sha ??= await this.revParse(ref.replace(/^HEAD(?=$|[~^@])/, REMOTE_HEAD));
@@ -75,6 +82,7 @@ export class GitSource implements Source {
       sha = await this.revParse(wanted);
     }
     if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
+    this.present.add(sha);
     return sha;
   }
 
@@ -107,6 +115,8 @@ export class GitSource implements Source {
     };
     // `update-ref` refuses an object the mirror lacks; only then fetch it by SHA, or name it clearly when nobody has it.
     await pin().catch(async () => {
+      // Gone since it was seen (a gc of the mirror): look again, fetching it by SHA if need be.
+      this.present.delete(sha);
       await this.resolve(sha);
       await pin();
     });
