@@ -16,7 +16,8 @@ export interface CliChainRun {
   gaps: ChainGaps;
 }
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The CLI users run (package.json `bin`): the bundle beside dist/bench. */
+const CLI = fileURLToPath(new URL('../../cli/orchestrate.mjs', import.meta.url));
 
 export function chainYaml(tasks: number): string {
   const lines = ['version: "2.1"', `name: bench_cli_chain_${tasks}`, 'config:', '  parallel: true', 'stages:', '  - name: bench', '    tasks:'];

@@ -7,7 +7,8 @@ import type { Table, TargetResult } from '../suite.js';
 import { makeBenchRepo } from './git-repo.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'pipelines-example');
-const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+/** The CLI users run (package.json `bin`): the bundle beside dist/bench. */
+const CLI = join(import.meta.dirname, '..', '..', 'cli', 'orchestrate.mjs');
 
 /** Which task the bad commit changed: the last one alone, or the transform (and so everything after it). */
 const CHANGES = [

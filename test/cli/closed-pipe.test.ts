@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { CLI } from '../helpers/run-cli.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 it('stops quietly with exit 0 when the reader closes the pipe first (`orchestrate --help | head -0`)', async () => {
   const child = spawn(process.execPath, [CLI, 'validate', 'pipeline', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });

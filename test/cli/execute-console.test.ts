@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { CLI } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { copyExample, execute, isolatedEnv } from './execute-support.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 const ESC = '\u001b';
 
 describe('pipeline execute on the console', () => {

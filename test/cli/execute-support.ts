@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
+import { CLI, PROJECT_ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
 import { foldExecution, type ExecutionState } from '../../src/state/fold.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 /** An environment with no configuration file and no Redis, so every run uses the embedded store under its own work directory. */
 export function isolatedEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
+import { CLI, PROJECT_ROOT, runCli, UNBUNDLED_CLI, type CliResult } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { isolatedEnv } from './execute-support.js';
 
@@ -26,16 +26,22 @@ interface TracedRun {
   modules: string[];
 }
 
-/** Runs the built CLI in `dir` with a module loader hook that lists every file it loads. */
-function runTraced(dir: ReturnType<typeof makeTempDir>, args: readonly string[]): TracedRun {
+/** Runs a built CLI in `dir` with a module loader hook that lists every file it loads. */
+function loadedFiles(dir: ReturnType<typeof makeTempDir>, args: readonly string[], cli: string): { result: CliResult; urls: string[] } {
   dir.write('hooks/record-loads.mjs', RECORD_LOADS);
   const register = dir.write('hooks/register.mjs', `import { register } from 'node:module';\nregister('./record-loads.mjs', import.meta.url);\n`);
   const list = join(dir.path, 'loaded-modules.txt');
   const result = runCli(args, {
+    cli,
     cwd: dir.path,
     env: isolatedEnv(dir.path, { ORCHESTRATION_WORKDIR: join(dir.path, 'work'), LOADED_MODULES_FILE: list, NODE_OPTIONS: `--import ${pathToFileURL(register).href}` }),
   });
-  const urls = readFileSync(list, 'utf8').trim().split('\n');
+  return { result, urls: readFileSync(list, 'utf8').trim().split('\n') };
+}
+
+/** The module-by-module build, where every file a command loads shows, packages included. */
+function runTraced(dir: ReturnType<typeof makeTempDir>, args: readonly string[]): TracedRun {
+  const { result, urls } = loadedFiles(dir, args, UNBUNDLED_CLI);
   const packages = new Set(urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
   const distSrc = `${pathToFileURL(join(PROJECT_ROOT, 'dist', 'src')).href}/`;
   return { result, packages: [...packages].sort(), modules: urls.filter((url) => url.startsWith(distSrc)).map((url) => url.slice(distSrc.length)) };
@@ -69,5 +75,20 @@ describe('CLI start-up', () => {
     expect(traced.packages.filter((name) => /^(@octokit\/|ioredis$|pg$|ajv$)/.test(name))).toEqual([]);
     const otherCommands = /^cli\/actions\/(artifact|config|controller|deploy|history|logs|rollback|run\.js|state|validate)/;
     expect(implementations(traced.modules).filter((module) => otherCommands.test(module))).toEqual([]);
+  });
+  it('keeps each command of the bundle users run in a chunk of its own, loaded only by that command', () => {
+    using dir = makeTempDir('orchestrate-start-up-');
+    const chunks = (urls: readonly string[]) => urls.filter((url) => url.includes('/dist/cli/chunks/')).map((url) => url.slice(url.lastIndexOf('/') + 1));
+    const help = loadedFiles(dir, ['--help'], CLI);
+    expect(help.result.status).toBe(0);
+    expect(help.urls[0]).toBe(pathToFileURL(CLI).href);
+    // Shared chunks only (`chunk-HASH.mjs`): no command's implementation.
+    expect(chunks(help.urls).filter((name) => !name.startsWith('chunk-'))).toEqual([]);
+    dir.write('noop.yaml', 'version: "2.1"\nname: noop_once\nstages:\n  - name: s\n    tasks:\n      - { name: a, type: noop }\n');
+    const run = loadedFiles(dir, ['pipeline', 'execute', '--repo', '.', '--pipeline', 'noop.yaml'], CLI);
+    expect(run.result.status).toBe(0);
+    expect(chunks(run.urls).filter((name) => !name.startsWith('chunk-')).map((name) => name.replace(/-[A-Z0-9]+\.mjs$/, ''))).toEqual(['pipeline-execute']);
+    // Packages are inside the bundle, so nothing is read from node_modules.
+    expect(run.urls.filter((url) => url.includes('/node_modules/'))).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { CLI, PROJECT_ROOT } from '../helpers/run-cli.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 /** A `controller start` child process of the built CLI, with everything it printed. */
 export interface ControllerProcess {

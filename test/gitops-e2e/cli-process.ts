@@ -3,9 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliResult } from '../helpers/run-cli.js';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { CLI, PROJECT_ROOT } from '../helpers/run-cli.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export interface CliProcess {
   child: ChildProcess;

@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** What `orchestrate` runs (package.json `bin`): the bundle `npm run build` writes. */
+export const CLI = join(PROJECT_ROOT, 'dist', 'cli', 'orchestrate.mjs');
+/** The same CLI as tsc compiled it, module by module: for tests of what a command loads. */
+export const UNBUNDLED_CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export interface CliResult {
   status: number;
@@ -12,9 +15,10 @@ export interface CliResult {
 }
 
 /** Runs the built `orchestrate` CLI as a user would (build first: `npm run build`). */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing; run \`npm run build\` before the tests`);
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; cli?: string } = {}): CliResult {
+  const cli = options.cli ?? CLI;
+  if (!existsSync(cli)) throw new Error(`${cli} is missing; run \`npm run build\` before the tests`);
+  const result = spawnSync(process.execPath, [cli, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     input: options.input,

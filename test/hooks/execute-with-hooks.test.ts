@@ -3,11 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/run-cli.js';
+import { CLI } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { SECRET, startReceiver } from './hook-fixtures.js';
 
-const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 const PIPELINE = `version: "2.1"
 name: hooked
