@@ -10384,10 +10384,14 @@ import { existsSync as existsSync2, mkdirSync as mkdirSync2, renameSync, rmSync 
 import { dirname, join as join3, resolve as resolve3 } from "node:path";
 
 // src/gitops/extract-tree.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join as join2, resolve as resolve2 } from "node:path";
+import { promisify as promisify2 } from "node:util";
+
+// src/gitops/git-env.ts
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
@@ -13901,18 +13905,27 @@ function gitFailure(step, location, error62) {
   const detail = sanitize(String(error62?.message ?? error62).trim(), location);
   return new TransientError(`${step} failed for ${sanitize(location.display, location)}: ${detail}`, { cause: new Error(detail) });
 }
+var execFileAsync = promisify(execFile);
+async function runSilentGit(baseDir, location, args, extra = {}) {
+  try {
+    await execFileAsync("git", args, { cwd: baseDir, env: gitEnvironment(location, extra), maxBuffer: 16 * 1024 * 1024 });
+  } catch (error62) {
+    const failure2 = error62;
+    throw new Error(failure2.stderr?.trim() || failure2.message);
+  }
+}
 
 // src/gitops/extract-tree.ts
-var run = promisify(execFile);
+var run = promisify2(execFile2);
 async function extractTree(mirror, location, sha, dir) {
   const target = resolve2(dir);
   mkdirSync(target, { recursive: true });
   if (readdirSync(target).length > 0) throw new UsageError(`Workspace ${target} is not empty; each execution checks out into its own new directory`);
   const index = join2(mirror, `orchestrate-index-${randomUUID()}`);
-  const git = openGit(mirror, location, { GIT_INDEX_FILE: index }, true);
+  const env = { GIT_INDEX_FILE: index };
   try {
-    await git.raw(["read-tree", sha]);
-    await git.raw(["--work-tree", target, "checkout-index", "--all", "--force"]);
+    await runSilentGit(mirror, location, ["read-tree", sha], env);
+    await runSilentGit(mirror, location, ["--work-tree", target, "checkout-index", "--all", "--force"], env);
   } catch (error62) {
     throw gitFailure(`Checking out ${sha}`, location, error62);
   } finally {
@@ -13966,6 +13979,7 @@ function runBatch(mirror, location, input2) {
 
 // src/gitops/git-source.ts
 var FULL_SHA = /^[0-9a-f]{40}$/;
+var PLAIN_NAME = /^(?!.*\.\.)(?!-)[A-Za-z0-9._/-]+(?<![./])$/;
 var REMOTE_HEAD = "refs/orchestrate/remote-head";
 var PIN_PREFIX = "refs/orchestrate/pins/";
 var LOCK_RETRIES = 5;
@@ -13975,6 +13989,9 @@ var GitSource = class {
   mirror;
   location;
   initialized = false;
+  pinned = /* @__PURE__ */ new Set();
+  /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
+  present = /* @__PURE__ */ new Set();
   constructor(options) {
     this.location = locateRepository(options.repo, options.env);
     this.display = this.location.display;
@@ -13985,7 +14002,7 @@ var GitSource = class {
     const refspecs = ["+HEAD:" + REMOTE_HEAD, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.git().raw(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, ...refspecs]);
+        await runSilentGit(this.mirror, this.location, ["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, ...refspecs]);
         break;
       } catch (error62) {
         if (attempt < LOCK_RETRIES && /cannot lock ref|\.lock': File exists/i.test(String(error62))) {
@@ -13995,19 +14012,25 @@ var GitSource = class {
         throw gitFailure("git fetch", this.location, error62);
       }
     }
-    return this.resolve(ref ?? "HEAD");
+    const fetched = ref === void 0 ? REMOTE_HEAD : PLAIN_NAME.test(ref) && !ref.startsWith("HEAD") ? ref : void 0;
+    return fetched && await this.revParse(fetched) || this.resolve(ref ?? "HEAD");
   }
   async resolve(ref) {
     if (ref === "" || ref.startsWith("-") || /[\s\0]/.test(ref)) throw new UsageError(`\`${ref}\` is not a branch, tag or SHA`);
     await this.ensureMirror();
+    if (FULL_SHA.test(ref) && (this.present.has(ref) || await this.revParse(ref) === ref)) {
+      this.present.add(ref);
+      return ref;
+    }
     let sha = this.location.local ? await this.revParse(ref, this.location.fetchUrl) : void 0;
     sha ??= await this.revParse(ref.replace(/^HEAD(?=$|[~^@])/, REMOTE_HEAD));
     if ((!sha || !await this.revParse(sha)) && FULL_SHA.test(sha ?? ref)) {
       const wanted = sha ?? ref;
-      await this.git().raw(["fetch", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, wanted]).catch(() => void 0);
+      await runSilentGit(this.mirror, this.location, ["fetch", "--quiet", "--no-write-fetch-head", "--", this.location.fetchUrl, wanted]).catch(() => void 0);
       sha = await this.revParse(wanted);
     }
     if (!sha) throw new UsageError(`No commit \`${ref}\` in ${this.display}; check the branch, tag or SHA (and that it was pushed)`);
+    this.present.add(sha);
     return sha;
   }
   async diff(base, head) {
@@ -14021,14 +14044,25 @@ var GitSource = class {
     }
     return changed;
   }
-  async checkout(sha, dir) {
-    await this.pin(sha);
+  async checkout(sha, dir, options = {}) {
+    if (options.pin !== false) await this.pin(sha);
     await extractTree(this.mirror, this.location, sha, dir);
   }
   async pin(sha) {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
-    await this.resolve(sha);
-    await this.run("git update-ref", ["update-ref", `${PIN_PREFIX}${sha}`, sha]);
+    if (this.pinned.has(sha)) return;
+    const pin = async () => {
+      await this.ensureMirror();
+      await runSilentGit(this.mirror, this.location, ["update-ref", `${PIN_PREFIX}${sha}`, sha]).catch((error62) => {
+        throw gitFailure("git update-ref", this.location, error62);
+      });
+    };
+    await pin().catch(async () => {
+      this.present.delete(sha);
+      await this.resolve(sha);
+      await pin();
+    });
+    this.pinned.add(sha);
   }
   async readFiles(sha, paths) {
     return readBlobs(this.mirror, this.location, sha, paths);
@@ -35067,11 +35101,14 @@ function parsePipelineBlob(path, bytes) {
 function filesReferencedBy(blob) {
   const paths = /* @__PURE__ */ new Set();
   const add = (text) => {
-    const path = text !== "" && !/\s/.test(text) && !hasTemplate(text) ? toRepositoryPath(text) : void 0;
+    const path = text !== "" && !hasTemplate(text) ? toRepositoryPath(text) : void 0;
     if (path !== void 0 && path !== ".") paths.add(path);
   };
   if (blob.pipeline) referencedFiles(blob.pipeline).forEach(add);
-  else walkStrings(blob.value, add);
+  else
+    walkStrings(blob.value, (text) => {
+      if (!/\s/.test(text)) add(text);
+    });
   return [...paths];
 }
 
@@ -35141,7 +35178,9 @@ async function selectPipelines(source, request2) {
   const selected = /* @__PURE__ */ new Map();
   const select = (file2, change, reason) => {
     if (selected.has(file2)) return false;
-    selected.set(file2, { file: file2, name: nameOf(head.get(file2)), change, ...reason ? { reason } : {} });
+    const blob = head.get(file2);
+    selected.set(file2, { file: file2, name: nameOf(blob), change, ...reason ? { reason } : {} });
+    if (blob && (change === "added" || change === "changed" || change === "all")) request2.onChanged?.(blob);
     return true;
   };
   if (request2.base === void 0) {
@@ -39425,9 +39464,9 @@ function readEvent(path) {
 }
 
 // src/github/action-range.ts
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run2 = promisify2(execFile2);
+import { execFile as execFile3 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+var run2 = promisify3(execFile3);
 async function resolveValidationRange(workspace, range) {
   const notes = [];
   let head = range.head;
