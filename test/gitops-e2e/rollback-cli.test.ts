@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -125,10 +125,13 @@ describe('orchestrate rollback execute', () => {
         [['--to-sha', v1, '--strategy', 'revert', '--include-artifacts'], 'error: --strategy revert runs every task from scratch and restores nothing; use --strategy checkpoint to reuse artifacts\n'],
         [['--to-timestamp', 'yesterday'], 'error: --to-timestamp `yesterday` is not a date and time; use ISO 8601, e.g. 2024-01-15T14:30:00Z\n'],
       ];
+      const executionsBefore = readdirSync(join(workdir, 'executions')).sort();
       for (const [extra, message] of cases) {
         const result = runCli([...base, ...extra], { env });
         expect({ extra, stderr: result.stderr, status: result.status }).toEqual({ extra, stderr: message, status: 2 });
       }
+      // The unknown stage is found after the target's tree was checked out: none of it is left behind.
+      expect(readdirSync(join(workdir, 'executions')).sort()).toEqual(executionsBefore);
       const unknown = runCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', 'no-such-id', '--to-sha', v1], { env });
       expect(unknown.stderr).toBe('error: --execution-id: no execution `no-such-id` in this state store; check the id with `orchestrate history list` and pass the same --workdir/--state as the run\n');
       expect(unknown.status).toBe(2);

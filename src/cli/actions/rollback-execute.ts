@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { findPipelineVersion } from '../../gitops/find-pipeline.js';
 import type { Source } from '../../gitops/source.js';
 import { estimateRollback } from '../../rollback/estimate-rollback.js';
-import { planRollback } from '../../rollback/plan-rollback.js';
+import { planRollback, type RollbackPlan } from '../../rollback/plan-rollback.js';
 import { resolveRollbackTarget, type RollbackTarget } from '../../rollback/resolve-target.js';
 import { readPipelineAt, type PipelineAtCommit } from '../../rollback/task-versions.js';
 import { didYouMean } from '../../validate/suggest.js';
@@ -12,6 +12,7 @@ import { openLedger } from './open-ledger.js';
 import type { RollbackFlags } from './rollback-flags.js';
 import { rollbackPlanJson, rollbackPlanText } from './rollback-plan-text.js';
 import { runRollbackWithConsole } from './rollback-run.js';
+import { startRollbackWorkspace } from './rollback-workspace.js';
 import { checkNotifyUrl } from '../../rollback/notify-rollback.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -30,23 +31,35 @@ export async function rollbackExecution(flags: RollbackFlags): Promise<number> {
   );
   await Promise.all([target.sha, target.source?.sha].map((sha) => sha && source.resolve(sha)));
   refuseUnlessForced(target, flags.force === true);
+  const prepared = flags.dryRun ? undefined : startRollbackWorkspace(config.workdir, source, target.sha);
+  const planned = await planTarget(config.workdir, source, target, flags).catch(async (error: unknown) => {
+    // Nothing has run in the workspace yet: a rollback that cannot be planned leaves nothing behind.
+    await prepared?.discard();
+    throw error;
+  });
+  const { targetAt, plan } = planned;
+  if (!prepared) {
+    const estimate = await estimateRollback(store, targetAt.pipeline, plan);
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(rollbackPlanJson(target, plan, estimate), null, 2)}\n` : rollbackPlanText(target, plan, estimate));
+    return 0;
+  }
+  return await runRollbackWithConsole({ flags, config, store, target, targetAt, plan, prepared, ...(notifyUrl ? { notifyUrl } : {}) });
+}
+
+/** The pipeline at the target and, from the commit and artifacts of the execution restored from, what to restore and what to re-run. */
+async function planTarget(workdir: string, source: Source, target: RollbackTarget, flags: RollbackFlags): Promise<{ targetAt: PipelineAtCommit; plan: RollbackPlan }> {
   const [targetAt, sourceAt] = await Promise.all([
     pipelineAtTarget(source, target, flags.pipelinesDir),
     target.source ? readPipelineAt(source, target.source.sha, target.source.created.pipeline_file) : undefined,
   ]);
-  const artifactStore = new FileArtifactStore({ root: join(config.workdir, 'artifacts') });
+  const artifactStore = new FileArtifactStore({ root: join(workdir, 'artifacts') });
   const plan = planRollback({
     strategy: flags.strategy,
     target: targetAt,
     ...(target.source && sourceAt ? { source: { executionId: target.source.executionId, at: sourceAt, state: target.source.state, artifacts: await artifactStore.list({ executionId: target.source.executionId }) } } : {}),
     ...stageOption(flags, target, targetAt),
   });
-  if (flags.dryRun) {
-    const estimate = await estimateRollback(store, targetAt.pipeline, plan);
-    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(rollbackPlanJson(target, plan, estimate), null, 2)}\n` : rollbackPlanText(target, plan, estimate));
-    return 0;
-  }
-  return await runRollbackWithConsole({ flags, config, source, store, target, targetAt, plan, ...(notifyUrl ? { notifyUrl } : {}) });
+  return { targetAt, plan };
 }
 
 /** The one target flag given, without the absent ones. */

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../config/config.js';
 import type { LaunchResult } from '../../engine/launch-execution.js';
-import type { GitSource } from '../../gitops/git-source.js';
 import { notifyRollback } from '../../rollback/notify-rollback.js';
 import type { RollbackPlan } from '../../rollback/plan-rollback.js';
 import type { RollbackTarget } from '../../rollback/resolve-target.js';
@@ -17,25 +15,26 @@ import { formatBytes } from '../console/describe-event.js';
 import { useColor } from '../output.js';
 import { readSecrets } from './pipeline-execute-inputs.js';
 import type { RollbackFlags } from './rollback-flags.js';
+import type { RollbackWorkspace } from './rollback-workspace.js';
 import { runWithConsole } from './run-with-console.js';
 
 export interface RollbackRunRequest {
   flags: RollbackFlags;
   config: ResolvedConfig;
-  source: GitSource;
   store: StateStore;
+  /** The execution's id and the workspace its target tree is being checked out into. */
+  prepared: RollbackWorkspace;
   target: RollbackTarget;
   targetAt: PipelineAtCommit;
   plan: RollbackPlan;
   notifyUrl?: URL;
 }
 
-/** Checks the target commit out into the new execution's own workspace and runs the plan with the console attached. */
+/** Once the target commit is checked out into the new execution's own workspace, runs the plan with the console attached. */
 export async function runRollbackWithConsole(request: RollbackRunRequest): Promise<number> {
-  const { flags, config, source, store, target, targetAt, plan } = request;
-  const executionId = randomUUID();
-  const workspace = join(config.workdir, 'executions', executionId, 'workspace');
-  await source.checkout(target.sha, workspace);
+  const { flags, config, store, target, targetAt, plan } = request;
+  const { executionId, workspace } = request.prepared;
+  await request.prepared.ready;
   const report = await validateFiles({ paths: [join(workspace, targetAt.file)], strict: false, root: workspace });
   const pipeline = report.files[0]?.pipeline;
   if (report.findings.length > 0 || !pipeline) process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
