@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveProgram } from './resolve-program.js';
@@ -38,8 +38,48 @@ export interface DetectOptions {
  * delegation and namespaces), is the memory controller available, is `prlimit` on PATH.
  */
 export function detectProcessSupport(options: DetectOptions = {}): ProcessSupport {
+  if (isDefault(options) && probedDefault) return probedDefault;
   const notes: string[] = [];
-  const cgroup = probeCgroup(options.cgroupParent ?? ownCgroupDirectory(notes), notes);
+  const probe = startProbe(options.cgroupParent ?? ownCgroupDirectory(notes), notes);
+  const moved = probe && spawnSync('/bin/sh', moveArgs(probe.dir), { stdio: 'ignore' }).status === 0;
+  return remember(options, finishSupport(probe, moved === true, options, notes));
+}
+
+/**
+ * The same probe without blocking: a command that will run tasks starts it first thing, so the
+ * probe's shell runs while the command resolves commits and plans, and `detectProcessSupport()`
+ * then answers from what it found.
+ */
+export async function primeProcessSupport(): Promise<ProcessSupport> {
+  if (probedDefault) return probedDefault;
+  priming ??= (async () => {
+    const notes: string[] = [];
+    const probe = startProbe(ownCgroupDirectory(notes), notes);
+    const moved = probe && (await new Promise<boolean>((resolve) => {
+      const child = spawn('/bin/sh', moveArgs(probe.dir), { stdio: 'ignore' });
+      child.once('error', () => resolve(false));
+      child.once('exit', (code) => resolve(code === 0));
+    }));
+    return remember({}, finishSupport(probe, moved === true, {}, notes));
+  })();
+  return priming;
+}
+
+/** What the default probe found (the machine does not change under a running process), once known. */
+let probedDefault: ProcessSupport | undefined;
+let priming: Promise<ProcessSupport> | undefined;
+
+function isDefault(options: DetectOptions): boolean {
+  return options.cgroupParent === undefined && options.searchPath === undefined;
+}
+
+function remember(options: DetectOptions, support: ProcessSupport): ProcessSupport {
+  if (isDefault(options)) probedDefault ??= support;
+  return support;
+}
+
+function finishSupport(probe: Probe | undefined, moved: boolean, options: DetectOptions, notes: string[]): ProcessSupport {
+  const cgroup = probe && finishProbe(probe, moved, notes);
   const prlimit = resolveProgram('prlimit', options.searchPath ?? process.env.PATH ?? '', '/');
   if (!prlimit.ok) notes.push('prlimit is not on PATH: memory limits cannot be enforced without the cgroup memory controller');
   return { ...(cgroup ? { cgroup } : {}), ...(prlimit.ok ? { prlimit: prlimit.path } : {}), notes };
@@ -71,35 +111,52 @@ function ownCgroupDirectory(notes: string[]): string | undefined {
   return undefined;
 }
 
-function probeCgroup(parent: string | undefined, notes: string[]): CgroupSupport | undefined {
+/** A cgroup made to try moving a real `sh` into: permission bits do not tell the whole story under delegation and namespaces. */
+interface Probe {
+  parent: string;
+  dir: string;
+  memoryLimit: boolean;
+}
+
+function startProbe(parent: string | undefined, notes: string[]): Probe | undefined {
   if (parent === undefined) return undefined;
   if (!existsSync(join(parent, 'cgroup.procs'))) {
     notes.push(`${parent} is not a cgroup v2 directory`);
     return undefined;
   }
   const memoryLimit = enableMemoryController(parent, notes);
-  const probe = join(parent, `auto-orchestrator-probe-${process.pid}`);
+  const dir = join(parent, `auto-orchestrator-probe-${process.pid}-${++probes}`);
   try {
-    mkdirSync(probe);
+    mkdirSync(dir);
   } catch (error) {
     notes.push(`cannot create a cgroup under ${parent} (${(error as NodeJS.ErrnoException).code}): resource usage is sampled from /proc`);
     return undefined;
   }
+  return { parent, dir, memoryLimit };
+}
+
+let probes = 0;
+
+/** The probe shell's argv: it moves itself into the probe cgroup, as each task's shell will. */
+function moveArgs(dir: string): string[] {
+  return ['-c', 'echo 0 > "$0"', join(dir, 'cgroup.procs')];
+}
+
+function finishProbe(probe: Probe, moved: boolean, notes: string[]): CgroupSupport | undefined {
   try {
-    const moved = spawnSync('/bin/sh', ['-c', 'echo 0 > "$0"', join(probe, 'cgroup.procs')], { stdio: 'ignore' });
-    if (moved.status !== 0) {
-      notes.push(`cannot move a process into a cgroup under ${parent}: resource usage is sampled from /proc`);
+    if (!moved) {
+      notes.push(`cannot move a process into a cgroup under ${probe.parent}: resource usage is sampled from /proc`);
       return undefined;
     }
     return {
-      parent,
-      memoryLimit: memoryLimit && existsSync(join(probe, 'memory.max')),
-      memoryPeak: existsSync(join(probe, 'memory.peak')),
-      kill: existsSync(join(probe, 'cgroup.kill')),
+      parent: probe.parent,
+      memoryLimit: probe.memoryLimit && existsSync(join(probe.dir, 'memory.max')),
+      memoryPeak: existsSync(join(probe.dir, 'memory.peak')),
+      kill: existsSync(join(probe.dir, 'cgroup.kill')),
     };
   } finally {
     try {
-      rmdirSync(probe);
+      rmdirSync(probe.dir);
     } catch {
       // The probe shell has exited, so this only fails if someone else uses the directory.
     }

@@ -15,6 +15,7 @@ import { useColor } from '../output.js';
 import { formatPlan } from '../format-plan.js';
 import { runPipeline, type LaunchFlags } from './pipeline-execute-run.js';
 import { storeBackendOf } from './store-backend.js';
+import { startProbingProcessSupport } from './process-support-probe.js';
 
 interface ExecuteFlags extends LaunchFlags {
   pipeline: string;
@@ -28,6 +29,7 @@ interface ExecuteFlags extends LaunchFlags {
 /** `pipeline execute`: validates the file, then runs it pinned to HEAD (or prints the plan with --dry-run); sets the exit code. */
 export async function executePipeline(flags: ExecuteFlags): Promise<void> {
   const { config } = resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl, ...(flags.dryRun ? { dry_run: true } : {}) } });
+  if (!config.dry_run) startProbingProcessSupport();
   const report = await validateFiles({ paths: [flags.pipeline], strict: false, root: flags.repo });
   const file = report.files[0];
   const pipeline = file?.pipeline;

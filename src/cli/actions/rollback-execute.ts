@@ -14,6 +14,7 @@ import { rollbackPlanJson, rollbackPlanText } from './rollback-plan-text.js';
 import { runRollbackWithConsole } from './rollback-run.js';
 import { startRollbackWorkspace } from './rollback-workspace.js';
 import { checkNotifyUrl } from '../../rollback/notify-rollback.js';
+import { startProbingProcessSupport } from './process-support-probe.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
@@ -21,6 +22,7 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
 export async function rollbackExecution(flags: RollbackFlags): Promise<number> {
   if (flags.includeArtifacts && flags.strategy === 'revert') throw new UsageError('--strategy revert runs every task from scratch and restores nothing; use --strategy checkpoint to reuse artifacts');
   const notifyUrl = flags.notify === undefined ? undefined : checkNotifyUrl(flags.notify);
+  if (!flags.dryRun) startProbingProcessSupport();
   await using opened = await openLedger(flags);
   const { config, source, store, ledger } = opened;
   // Recorded and deployed commits are pinned in the mirror (or fetched by SHA when missing): only a name needs the remote's latest.

@@ -16,6 +16,7 @@ import { useColor } from '../output.js';
 import { currentUser } from './current-user.js';
 import { cancelOnSignals, trackProcesses } from './signal-cancellation.js';
 import { ledgerLocation, storeBackendOf } from './store-backend.js';
+import { primeProcessSupport } from '../../executors/process-support.js';
 
 export interface ConsoleRequest {
   config: ResolvedConfig;
@@ -57,6 +58,8 @@ export async function runWithConsole(
     format === 'json' ? new JsonReporter(logger) : new TextReporter({ out: process.stdout, color: format === 'colored', live: process.stdout.isTTY === true, echoOutput: true });
   await using logStore = await openLogStore(storeBackendOf(config));
   const artifactStore = new FileArtifactStore({ root: join(config.workdir, 'artifacts'), uploadBase: request.workspace });
+  // What the command started probing at its beginning, if it did; else the probe runs now.
+  await primeProcessSupport();
   const processes = trackProcesses(new LocalExecutor());
   const signals = cancelOnSignals({ pids: () => processes.pids, notice: (message) => reporter.notice(message) });
   try {

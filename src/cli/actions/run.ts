@@ -13,6 +13,7 @@ import { useColor } from '../output.js';
 import { DEFAULT_PIPELINES_DIR } from '../pipelines-dir.js';
 import { runPipeline, type LaunchFlags } from './pipeline-execute-run.js';
 import { storeBackendOf } from './store-backend.js';
+import { startProbingProcessSupport } from './process-support-probe.js';
 
 interface RunFlags extends LaunchFlags {
   repo: string;
@@ -28,6 +29,7 @@ export async function runAtCommit(flags: RunFlags): Promise<number> {
     throw new UsageError('`run` needs --sha and --pipeline, or --resume ID to continue an execution');
   }
   const { config } = resolveConfig({ flags: { workdir: flags.workdir, 'state.backend': flags.state, 'state.redis_url': flags.redisUrl } });
+  startProbingProcessSupport();
   const source = new GitSource({ repo: flags.repo, workdir: config.workdir });
   await source.fetch();
   const recorded = flags.resume === undefined ? undefined : await readRecordedRun(config, flags.resume);
