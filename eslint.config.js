@@ -13,4 +13,14 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // A command's definition loads at every start-up; what it does loads only when it runs.
+    files: ['src/cli/commands/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../actions/*'], allowTypeImports: true, message: 'Import a command\'s action with `await import(...)` inside its `.action()`, so only the command that runs loads it.' }] },
+      ],
+    },
+  },
 );
