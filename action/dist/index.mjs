@@ -10383,12 +10383,8 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2 } from "node:fs";
 import { dirname, join as join3, resolve as resolve3 } from "node:path";
 
-// src/gitops/extract-tree.ts
-import { execFile as execFile2 } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join as join2, resolve as resolve2 } from "node:path";
-import { promisify as promisify2 } from "node:util";
+// src/gitops/cat-file-session.ts
+import { spawn } from "node:child_process";
 
 // src/gitops/git-env.ts
 import { execFile } from "node:child_process";
@@ -13915,7 +13911,130 @@ async function runSilentGit(baseDir, location, args, extra = {}) {
   }
 }
 
+// src/gitops/cat-file-session.ts
+var HEADER = /^([0-9a-f]{40,64}) (\w+) (\d+)$/;
+var NEWLINE = 10;
+var CatFileSession = class {
+  constructor(mirror, location) {
+    this.mirror = mirror;
+    this.location = location;
+  }
+  mirror;
+  location;
+  child;
+  queue = [];
+  /** Bytes received and not yet parsed. */
+  chunks = [];
+  buffered = 0;
+  /** Size of the object body being received (with its trailing newline), once its header is parsed. */
+  body;
+  stderr = "";
+  /** The objects `names` point at, in order; `undefined` where git finds none (or the name is ambiguous). */
+  read(names) {
+    if (names.some((name2) => name2 === "" || /[\n\r]/.test(name2))) return Promise.reject(new TransientError("An object name for git cat-file is empty or holds a line break"));
+    if (names.length === 0) return Promise.resolve([]);
+    return new Promise((resolve11, reject) => {
+      const child = this.child ?? this.start();
+      this.queue.push({ names, objects: [], resolve: resolve11, reject });
+      pipe(child.stdout).ref();
+      child.stdin.write(names.map((name2) => `${name2}
+`).join(""));
+    });
+  }
+  /** Ends the process; reads still waiting fail. The next read starts a new one. */
+  close() {
+    const child = this.child;
+    if (!child) return;
+    this.child = void 0;
+    child.stdin.end();
+    this.fail(new TransientError(`git cat-file for ${this.location.display} was closed`));
+  }
+  start() {
+    const child = spawn("git", ["--git-dir", this.mirror, "cat-file", "--batch"], { env: gitEnvironment(this.location), stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    this.chunks = [];
+    this.buffered = 0;
+    this.body = void 0;
+    this.stderr = "";
+    child.unref();
+    pipe(child.stdin).unref();
+    pipe(child.stderr).unref();
+    child.stdout.on("data", (chunk2) => this.child === child && this.receive(chunk2));
+    child.stderr.on("data", (chunk2) => this.stderr += chunk2.toString("utf8"));
+    child.stdin.on("error", () => void 0);
+    child.on("error", (error62) => this.ended(child, new TransientError(`Cannot start git: ${error62.message}`, { cause: error62 })));
+    child.on("close", (code2) => {
+      const detail = sanitize(this.stderr.trim(), this.location);
+      this.ended(child, new TransientError(`Reading from ${this.location.display} failed (git cat-file exit ${code2})${detail ? `: ${detail}` : ""}`));
+    });
+    return child;
+  }
+  ended(child, error62) {
+    if (this.child !== child) return;
+    this.child = void 0;
+    this.fail(error62);
+  }
+  fail(error62) {
+    for (const pending of this.queue.splice(0)) pending.reject(error62);
+  }
+  receive(chunk2) {
+    this.chunks.push(chunk2);
+    this.buffered += chunk2.length;
+    for (; ; ) {
+      const pending = this.queue[0];
+      if (!pending) return;
+      const object2 = this.body ? this.takeBody() : this.takeHeader();
+      if (object2 === null) return;
+      pending.objects.push(object2);
+      if (pending.objects.length === pending.names.length) {
+        this.queue.shift();
+        if (this.queue.length === 0 && this.child) pipe(this.child.stdout).unref();
+        pending.resolve(pending.objects);
+      }
+    }
+  }
+  /** The next header line: `undefined` for a name git could not find, `null` when more bytes are needed or a body follows. */
+  takeHeader() {
+    const bytes = this.joined();
+    const newline = bytes.indexOf(NEWLINE);
+    if (newline === -1) return null;
+    const line = bytes.subarray(0, newline).toString("utf8");
+    this.keep(bytes.subarray(newline + 1));
+    const match = HEADER.exec(line);
+    if (!match) return void 0;
+    this.body = { sha: match[1], type: match[2], size: Number(match[3]) };
+    return this.takeBody();
+  }
+  /** The body of the object whose header was parsed, once all of it (and its newline) arrived. */
+  takeBody() {
+    const body = this.body;
+    if (this.buffered < body.size + 1) return null;
+    const bytes = this.joined();
+    const content = Buffer.from(bytes.subarray(0, body.size));
+    this.keep(bytes.subarray(body.size + 1));
+    this.body = void 0;
+    return { sha: body.sha, type: body.type, content };
+  }
+  /** Everything buffered as one Buffer; concatenated only when a header or a whole body is there to take. */
+  joined() {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+    return this.chunks[0];
+  }
+  keep(rest) {
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.buffered = rest.length;
+  }
+};
+function pipe(stream) {
+  return stream;
+}
+
 // src/gitops/extract-tree.ts
+import { execFile as execFile2 } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join as join2, resolve as resolve2 } from "node:path";
+import { promisify as promisify2 } from "node:util";
 var run = promisify2(execFile2);
 async function extractTree(mirror, location, sha, dir) {
   const target = resolve2(dir);
@@ -13938,43 +14057,15 @@ async function makeReadOnly(dir) {
 }
 
 // src/gitops/read-blobs.ts
-import { spawn } from "node:child_process";
-async function readBlobs(mirror, location, sha, paths) {
+async function readBlobs(objects, sha, paths) {
   const wanted = [...new Set(paths)].filter((path) => path !== "" && !/[\n\r]/.test(path));
   const result = /* @__PURE__ */ new Map();
-  if (wanted.length === 0) return result;
-  const output2 = await runBatch(mirror, location, wanted.map((path) => `${sha}:${path}
-`).join(""));
-  let offset = 0;
-  for (const path of wanted) {
-    const newline = output2.indexOf(10, offset);
-    if (newline === -1) break;
-    const header = output2.subarray(offset, newline).toString("utf8");
-    offset = newline + 1;
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!match) continue;
-    const size = Number(match[2]);
-    if (match[1] === "blob") result.set(path, Buffer.from(output2.subarray(offset, offset + size)));
-    offset += size + 1;
-  }
-  return result;
-}
-function runBatch(mirror, location, input2) {
-  return new Promise((resolve11, reject) => {
-    const child = spawn("git", ["--git-dir", mirror, "cat-file", "--batch"], { env: gitEnvironment(location), stdio: ["pipe", "pipe", "pipe"] });
-    const chunks = [];
-    const errors = [];
-    child.stdout.on("data", (chunk2) => chunks.push(chunk2));
-    child.stderr.on("data", (chunk2) => errors.push(chunk2));
-    child.on("error", (error62) => reject(new TransientError(`Cannot start git: ${error62.message}`, { cause: error62 })));
-    child.on("close", (code2) => {
-      if (code2 === 0) return resolve11(Buffer.concat(chunks));
-      const detail = sanitize(Buffer.concat(errors).toString("utf8").trim(), location);
-      reject(new TransientError(`Reading files from ${location.display} failed (git exit ${code2}): ${detail}`));
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(input2);
+  const found = await objects.read(wanted.map((path) => `${sha}:${path}`));
+  wanted.forEach((path, index) => {
+    const object2 = found[index];
+    if (object2?.type === "blob") result.set(path, object2.content);
   });
+  return result;
 }
 
 // src/gitops/git-source.ts
@@ -13992,10 +14083,16 @@ var GitSource = class {
   pinned = /* @__PURE__ */ new Set();
   /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
   present = /* @__PURE__ */ new Set();
+  objects;
   constructor(options) {
     this.location = locateRepository(options.repo, options.env);
     this.display = this.location.display;
     this.mirror = resolve3(options.workdir, "repos", `${this.location.stableName}.git`);
+    this.objects = new CatFileSession(this.mirror, this.location);
+  }
+  /** Ends the mirror's `git cat-file`; a later read starts it again. */
+  close() {
+    this.objects.close();
   }
   async fetch(ref) {
     await this.ensureMirror();
@@ -14065,7 +14162,8 @@ var GitSource = class {
     this.pinned.add(sha);
   }
   async readFiles(sha, paths) {
-    return readBlobs(this.mirror, this.location, sha, paths);
+    await this.ensureMirror();
+    return readBlobs(this.objects, sha, paths);
   }
   async listFiles(sha, dir) {
     const output2 = await this.run("git ls-tree", ["ls-tree", "-r", "-z", "--name-only", "--full-tree", sha, "--", ...dir ? [dir] : []]);
@@ -14078,12 +14176,19 @@ var GitSource = class {
     return output2.split("\0").filter((entry) => entry !== "").map((entry) => entry.startsWith(prefix) ? entry.slice(prefix.length) : entry).sort();
   }
   async commitDate(sha) {
-    const output2 = await this.run("git log", ["log", "-1", "--format=%cI", sha, "--"]);
-    return new Date(output2.trim());
+    await this.ensureMirror();
+    const [commit] = await this.objects.read([`${sha}^{commit}`]);
+    const seconds = commit && /^committer .* (\d+) [+-]\d{4}$/m.exec(commit.content.toString("utf8"))?.[1];
+    if (!seconds) throw new UsageError(`No commit \`${sha}\` in ${this.display}`);
+    return new Date(Number(seconds) * 1e3);
   }
+  /** The commit `name` points at, in the mirror or (for a local repository) in `repository`. */
   async revParse(name2, repository = this.mirror) {
-    const git = repository === this.mirror ? this.git() : openGit(repository, this.location);
-    const output2 = await git.raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${name2}^{commit}`]).catch(() => "");
+    if (repository === this.mirror) {
+      const [commit] = await this.objects.read([`${name2}^{commit}`]);
+      return commit?.type === "commit" ? commit.sha : void 0;
+    }
+    const output2 = await openGit(repository, this.location).raw(["rev-parse", "--verify", "--quiet", "--end-of-options", `${name2}^{commit}`]).catch(() => "");
     const sha = output2.trim();
     return FULL_SHA.test(sha) ? sha : void 0;
   }
@@ -14751,7 +14856,7 @@ __export(external_exports, {
   parse: () => parse2,
   parseAsync: () => parseAsync2,
   partialRecord: () => partialRecord,
-  pipe: () => pipe,
+  pipe: () => pipe2,
   positive: () => _positive,
   prefault: () => prefault,
   preprocess: () => preprocess,
@@ -31667,7 +31772,7 @@ __export(schemas_exports2, {
   object: () => object,
   optional: () => optional,
   partialRecord: () => partialRecord,
-  pipe: () => pipe,
+  pipe: () => pipe2,
   prefault: () => prefault,
   preprocess: () => preprocess,
   promise: () => promise,
@@ -31868,7 +31973,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return intersection(this, arg);
   },
   transform(tx) {
-    return pipe(this, transform(tx));
+    return pipe2(this, transform(tx));
   },
   default(d2) {
     return _default2(this, d2);
@@ -31880,7 +31985,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return _catch2(this, params);
   },
   pipe(target) {
-    return pipe(this, target);
+    return pipe2(this, target);
   },
   readonly() {
     return readonly(this);
@@ -33094,7 +33199,7 @@ var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   inst.in = def.in;
   inst.out = def.out;
 });
-function pipe(in_, out) {
+function pipe2(in_, out) {
   return new ZodPipe({
     type: "pipe",
     in: in_,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { CatFileSession } from './cat-file-session.js';
 import { extractTree } from './extract-tree.js';
 import { gitFailure, openGit, runSilentGit } from './git-env.js';
 import { readBlobs } from './read-blobs.js';
@@ -24,7 +25,10 @@ const REMOTE_HEAD = 'refs/orchestrate/remote-head';
 export const PIN_PREFIX = 'refs/orchestrate/pins/';
 const LOCK_RETRIES = 5;
 
-/** A `Source` over a bare mirror of the repository, kept with the system git through simple-git. */
+/**
+ * A `Source` over a bare mirror of the repository, kept with the system git: reads of objects and
+ * names through one long-lived `git cat-file`, everything else a git process each.
+ */
 export class GitSource implements Source {
   readonly display: string;
   /** Absolute path of the bare mirror. */
@@ -34,11 +38,18 @@ export class GitSource implements Source {
   private readonly pinned = new Set<string>();
   /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
   private readonly present = new Set<string>();
+  private readonly objects: CatFileSession;
 
   constructor(options: GitSourceOptions) {
     this.location = locateRepository(options.repo, options.env);
     this.display = this.location.display;
     this.mirror = resolve(options.workdir, 'repos', `${this.location.stableName}.git`);
+    this.objects = new CatFileSession(this.mirror, this.location);
+  }
+
+  /** Ends the mirror's `git cat-file`; a later read starts it again. */
+  close(): void {
+    this.objects.close();
   }
 
   async fetch(ref?: string): Promise<string> {
@@ -124,7 +135,8 @@ export class GitSource implements Source {
   }
 
   async readFiles(sha: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
-    return readBlobs(this.mirror, this.location, sha, paths);
+    await this.ensureMirror();
+    return readBlobs(this.objects, sha, paths);
   }
 
   async listFiles(sha: string, dir: string): Promise<string[]> {
@@ -141,13 +153,21 @@ export class GitSource implements Source {
   }
 
   async commitDate(sha: string): Promise<Date> {
-    const output = await this.run('git log', ['log', '-1', '--format=%cI', sha, '--']);
-    return new Date(output.trim());
+    await this.ensureMirror();
+    const [commit] = await this.objects.read([`${sha}^{commit}`]);
+    // `committer <name> <email> <seconds since the epoch> <zone>`: the instant is the seconds.
+    const seconds = commit && /^committer .* (\d+) [+-]\d{4}$/m.exec(commit.content.toString('utf8'))?.[1];
+    if (!seconds) throw new UsageError(`No commit \`${sha}\` in ${this.display}`);
+    return new Date(Number(seconds) * 1000);
   }
 
+  /** The commit `name` points at, in the mirror or (for a local repository) in `repository`. */
   private async revParse(name: string, repository = this.mirror): Promise<string | undefined> {
-    const git = repository === this.mirror ? this.git() : openGit(repository, this.location);
-    const output = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
+    if (repository === this.mirror) {
+      const [commit] = await this.objects.read([`${name}^{commit}`]);
+      return commit?.type === 'commit' ? commit.sha : undefined;
+    }
+    const output = await openGit(repository, this.location).raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
     const sha = output.trim();
     return FULL_SHA.test(sha) ? sha : undefined;
   }
