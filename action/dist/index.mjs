@@ -35221,6 +35221,7 @@ async function selectPipelines(source, request2) {
   const base = /* @__PURE__ */ new Map();
   const readInto = async (sha, into, paths) => {
     const missing = paths.filter((path) => !into.has(path));
+    if (missing.length === 0) return;
     const blobs = await source.readFiles(sha, missing);
     for (const [path, bytes] of blobs) into.set(path, parsePipelineBlob(path, bytes));
   };
@@ -35240,8 +35241,10 @@ async function selectPipelines(source, request2) {
   const changed = await source.diff(request2.base, request2.head);
   const pipelineChanges = changed.filter((file2) => isPipelinePath(file2.path, dir));
   const otherChanges = new Set(changed.filter((file2) => !isPipelinePath(file2.path, dir)).map((file2) => file2.path));
-  await readInto(request2.head, head, pipelineChanges.filter((file2) => file2.status !== "deleted").map((file2) => file2.path));
-  await readInto(request2.base, base, pipelineChanges.filter((file2) => file2.status !== "added").map((file2) => file2.path));
+  await Promise.all([
+    readInto(request2.head, head, pipelineChanges.filter((file2) => file2.status !== "deleted").map((file2) => file2.path)),
+    readInto(request2.base, base, pipelineChanges.filter((file2) => file2.status !== "added").map((file2) => file2.path))
+  ]);
   const usable = request2.baseIndex?.sha === request2.base && request2.baseIndex.pipelinesDir === dir ? request2.baseIndex : void 0;
   const index = usable && indexAfterChange(usable, request2.head, pipelineChanges, head);
   const search = index ? indexSearch(index) : grepSearch(source, request2.head, dir);

@@ -52,6 +52,7 @@ export async function selectPipelines(source: Source, request: SelectRequest): P
   const base = new Map<string, ParsedBlob>();
   const readInto = async (sha: string, into: Map<string, ParsedBlob>, paths: readonly string[]) => {
     const missing = paths.filter((path) => !into.has(path));
+    if (missing.length === 0) return;
     const blobs = await source.readFiles(sha, missing);
     for (const [path, bytes] of blobs) into.set(path, parsePipelineBlob(path, bytes));
   };
@@ -73,8 +74,10 @@ export async function selectPipelines(source: Source, request: SelectRequest): P
   const changed = await source.diff(request.base, request.head);
   const pipelineChanges = changed.filter((file) => isPipelinePath(file.path, dir));
   const otherChanges = new Set(changed.filter((file) => !isPipelinePath(file.path, dir)).map((file) => file.path));
-  await readInto(request.head, head, pipelineChanges.filter((file) => file.status !== 'deleted').map((file) => file.path));
-  await readInto(request.base, base, pipelineChanges.filter((file) => file.status !== 'added').map((file) => file.path));
+  await Promise.all([
+    readInto(request.head, head, pipelineChanges.filter((file) => file.status !== 'deleted').map((file) => file.path)),
+    readInto(request.base, base, pipelineChanges.filter((file) => file.status !== 'added').map((file) => file.path)),
+  ]);
   const usable = request.baseIndex?.sha === request.base && request.baseIndex.pipelinesDir === dir ? request.baseIndex : undefined;
   const index = usable && indexAfterChange(usable, request.head, pipelineChanges, head);
   const search = index ? indexSearch(index) : grepSearch(source, request.head, dir);
