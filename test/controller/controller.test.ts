@@ -55,6 +55,27 @@ describe('controller reconcile over a real repository', () => {
     expect(await controller.status()).toMatchObject({ active_sha: v3, pinned: false, drift: false });
   });
 
+  it('after a failed commit and after a rollback, diffs from the active commit as it was: a changed script reaches its pipeline', async () => {
+    await using fixture = await makeController();
+    const { repo, controller } = fixture;
+    const daily = letterPipeline('daily');
+    const onOther = daily.replace('scripts/daily.js', 'scripts/other.js');
+    const v1 = repo.commit({ 'pipelines/daily.yaml': daily, 'scripts/daily.js': writeLetter('A'), 'scripts/other.js': writeLetter('O') });
+    await controller.reconcile('reconcile');
+    // Fails while `daily` runs another script; the next commit goes back to the one v1 had.
+    repo.commit({ 'pipelines/daily.yaml': `${onOther}        dependencies: [missing_task]\n` });
+    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'failed' });
+    const v3 = repo.commit({ 'pipelines/daily.yaml': daily, 'scripts/daily.js': writeLetter('B') });
+    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'deployed', head: v3, deployment: { previous_sha: v1, changed: ['daily'] } });
+
+    const v4 = repo.commit({ 'pipelines/daily.yaml': onOther });
+    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'deployed', head: v4, deployment: { changed: ['daily'] } });
+    await rollbackDeployment(fixture.ledger, { toSha: v3, branchHeadSha: v4, by: 'alice', reason: 'wrong script' });
+    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'pinned' });
+    const v5 = repo.commit({ 'pipelines/daily.yaml': daily, 'scripts/daily.js': writeLetter('C') });
+    expect(await controller.reconcile('reconcile')).toMatchObject({ outcome: 'deployed', head: v5, deployment: { previous_sha: v3, changed: ['daily'] } });
+  });
+
   it('starts exactly one execution at the new SHA for a pipeline that runs on deploy, and its task runs the new code', async () => {
     await using fixture = await makeController();
     const { repo, controller } = fixture;

@@ -46,6 +46,27 @@ describe('evaluateCommit', () => {
     expect(hashes(after).daily).not.toBe(hashes(before).daily);
   });
 
+  it('with the base’s index, reads a changed pipeline at each commit and then once with its script, and greps nothing', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const files: Record<string, string> = {};
+    for (const name of ['daily', 'weekly', 'monthly']) Object.assign(files, { [`pipelines/${name}.yaml`]: letterPipeline(name), [`scripts/${name}.js`]: writeLetter(name) });
+    const base = repo.commit(files);
+    const head = repo.commit({ 'pipelines/daily.yaml': letterPipeline('daily', { onMerge: true }) });
+    const source = new GitSource({ repo: repo.path, workdir: join(temp.path, 'work') });
+    await source.fetch('main');
+    const before = await evaluateCommit(source, { base: null, head: base });
+
+    const asked: string[] = [];
+    const counting = Object.create(source, {
+      readFiles: { value: (sha: string, paths: readonly string[]) => (asked.push(`${sha === head ? 'head' : 'base'}: ${paths.join(' ')}`), source.readFiles(sha, paths)) },
+      grepFiles: { value: () => Promise.reject(new Error('no grep with an index')) },
+    }) as GitSource;
+    const after = await evaluateCommit(counting, { base, head, baseVersions: before.versions, baseIndex: before.index });
+    expect(after).toMatchObject({ errors: 0, runOnDeploy: ['daily'], index: { sha: head } });
+    expect(asked).toEqual(['head: pipelines/daily.yaml', 'base: pipelines/daily.yaml', 'head: pipelines/daily.yaml scripts/daily.js']);
+  });
+
   it('reports a broken pipeline at its repository path and position, never the scratch directory it was validated in', async () => {
     using temp = makeTempDir();
     const repo = makeGitRepo(join(temp.path, 'origin'));

@@ -7,6 +7,7 @@ import type { GitSource } from '../git-source.js';
 import type { DeployRuns } from './deploy-runs.js';
 import { evaluateCommit } from './evaluate-commit.js';
 import { describeOutcome, type SyncResult } from './describe-outcome.js';
+import { HeldIndexes } from './held-indexes.js';
 import { readMirrorHead } from './mirror-head.js';
 
 export type ReconcileTrigger = 'reconcile' | 'sync' | 'webhook';
@@ -53,16 +54,26 @@ export class Controller {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Only a controller that keeps reconciling reads an index ahead; a one-off sync would only wait for it. */
+  private looping = false;
   private readonly deps: ReconcileDependencies;
+  private readonly indexes: HeldIndexes;
 
   constructor(private readonly options: ControllerOptions) {
     const { source, ledger, runs } = options;
+    const pipelinesDir = options.pipelinesDir ?? 'pipelines';
+    const indexes = new HeldIndexes({ source, pipelinesDir, logger: options.logger });
+    this.indexes = indexes;
     this.deps = {
       ledger,
       store: options.store,
       fetchHead: () => source.fetch(ledger.branch),
-      evaluate: (base, head, baseVersions) =>
-        evaluateCommit(source, { base, head, pipelinesDir: options.pipelinesDir, baseVersions, onRunCandidate: () => runs.stageTrees(head, 1) }),
+      evaluate: async (base, head, baseVersions) => {
+        const baseIndex = indexes.get(base);
+        const evaluation = await evaluateCommit(source, { base, head, pipelinesDir, baseVersions, baseIndex, onRunCandidate: () => runs.stageTrees(head, 1) });
+        if (evaluation.index) indexes.hold(evaluation.index);
+        return evaluation;
+      },
       pin: (sha) => source.pin(sha),
       startExecution: (request) => runs.start(request),
       owner: options.owner,
@@ -72,6 +83,7 @@ export class Controller {
 
   /** Resumes what a previous controller left, reconciles, and keeps doing so every interval. */
   start(): void {
+    this.looping = true;
     const tick = async () => {
       await this.resumeOrphans();
       await this.reconcile('reconcile');
@@ -100,6 +112,7 @@ export class Controller {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.queue;
+    await this.indexes.idle();
   }
 
   private async reconcileLogged(trigger: ReconcileTrigger): Promise<SyncResult> {
@@ -113,6 +126,8 @@ export class Controller {
       // The deployment's executions took their trees during the reconcile; the rest go, in the background.
       void this.options.runs.discardStagedTrees().catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not remove staged trees'));
     }
+    const active = activeShaAfter(result);
+    if (active && this.looping && !this.stopped) this.indexes.ensure(active);
     const line = describeOutcome(result);
     const fields = { outcome: result.outcome, trigger, ...('head' in result ? { head: result.head } : {}), ...('deployment' in result ? { deploymentId: result.deployment.id } : {}) };
     if (result.outcome === 'error') this.options.logger.error(fields, line);
@@ -130,6 +145,14 @@ export class Controller {
       this.options.logger.error({ err: error }, `could not resume executions: ${String((error as Error)?.message ?? error)}`);
     }
   }
+}
+
+/** The commit active once a reconcile is done, when its outcome says. */
+function activeShaAfter(result: SyncResult): string | null {
+  if (result.outcome === 'deployed' || result.outcome === 'unchanged') return result.head;
+  if (result.outcome === 'pinned') return result.pinnedSha;
+  if (result.outcome === 'failed') return result.deployment.previous_sha;
+  return null;
 }
 
 /** The deploy status of a ledger, with the branch head as the mirror last saw it (or the last reconcile did). */

@@ -1,8 +1,10 @@
 import type { DeployedVersion, DeploymentFinding } from '../../state/events.js';
 import type { Finding } from '../../validate/finding.js';
 import type { CommitEvaluation } from '../deployments/reconcile.js';
+import type { PipelineIndex } from '../pipeline-index.js';
 import type { ParsedBlob } from '../repository-paths.js';
 import { selectPipelines, type Selection } from '../select-pipelines.js';
+import { sharingReads } from '../shared-reads.js';
 import type { Source } from '../source.js';
 import { validateAtCommit } from '../validate-at-commit.js';
 import { versionsAt } from '../versions.js';
@@ -18,8 +20,15 @@ export interface EvaluateRequest {
   strict?: boolean;
   /** The versions deployed at `base`: those of untouched pipelines carry over instead of being hashed again. */
   baseVersions?: readonly DeployedVersion[];
+  /** The pipeline index at `base`: dependents are looked up in it instead of searched for in the tree. */
+  baseIndex?: PipelineIndex;
   /** Told of each added or changed pipeline that asks to run on deploy as soon as the diff shows it, before validation. */
   onRunCandidate?: (pipeline: string) => void;
+}
+
+/** An evaluation, with the index at `head` when one could be had without reading every pipeline. */
+export interface IndexedEvaluation extends CommitEvaluation {
+  index?: PipelineIndex;
 }
 
 /**
@@ -29,10 +38,16 @@ export interface EvaluateRequest {
  * selected files are read out of Git, and with the base's versions given only they are hashed,
  * so one changed pipeline in a thousand costs about one.
  */
-export async function evaluateCommit(source: Source, request: EvaluateRequest): Promise<CommitEvaluation> {
+export async function evaluateCommit(source: Source, request: EvaluateRequest): Promise<IndexedEvaluation> {
   const pipelinesDir = request.pipelinesDir ?? 'pipelines';
   const onChanged = request.onRunCandidate && ((blob: ParsedBlob) => blob.pipeline?.deploy?.on_merge === 'run' && request.onRunCandidate?.(blob.pipeline.name));
-  const selection = await selectPipelines(source, { base: request.base ?? undefined, head: request.head, pipelinesDir, ...(onChanged ? { onChanged } : {}) });
+  const selection = await selectPipelines(source, {
+    base: request.base ?? undefined,
+    head: request.head,
+    pipelinesDir,
+    ...(request.baseIndex ? { baseIndex: request.baseIndex } : {}),
+    ...(onChanged ? { onChanged } : {}),
+  });
   const runOnDeploy = [
     ...new Set(
       selection.validated
@@ -41,8 +56,11 @@ export async function evaluateCommit(source: Source, request: EvaluateRequest): 
         .map((pipeline) => pipeline?.name as string),
     ),
   ].sort();
-  const [findings, versions] = await Promise.all([validateSelection(source, request.head, selection, request.strict === true), headVersions(source, request, selection, pipelinesDir)]);
-  return { versions, findings, errors: findings.filter((finding) => finding.severity === 'error').length, runOnDeploy };
+  // Validation reads the selected pipelines and their scripts; the versions hash the same files.
+  const reading = sharingReads(source);
+  const [findings, versions] = await Promise.all([validateSelection(reading, request.head, selection, request.strict === true), headVersions(reading, request, selection, pipelinesDir)]);
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  return { versions, findings, errors, runOnDeploy, ...(selection.index ? { index: selection.index } : {}) };
 }
 
 async function headVersions(source: Source, request: EvaluateRequest, selection: Selection, pipelinesDir: string): Promise<DeployedVersion[]> {
