@@ -4,7 +4,6 @@ import type { CommitEvaluation } from '../deployments/reconcile.js';
 import type { PipelineIndex } from '../pipeline-index.js';
 import type { ParsedBlob } from '../repository-paths.js';
 import { selectPipelines, type Selection } from '../select-pipelines.js';
-import { sharingReads } from '../shared-reads.js';
 import type { Source } from '../source.js';
 import { validateAtCommit } from '../validate-at-commit.js';
 import { versionsAt } from '../versions.js';
@@ -56,9 +55,7 @@ export async function evaluateCommit(source: Source, request: EvaluateRequest): 
         .map((pipeline) => pipeline?.name as string),
     ),
   ].sort();
-  // Validation reads the selected pipelines and their scripts; the versions hash the same files.
-  const reading = sharingReads(source);
-  const [findings, versions] = await Promise.all([validateSelection(reading, request.head, selection, request.strict === true), headVersions(reading, request, selection, pipelinesDir)]);
+  const [findings, versions] = await Promise.all([validateSelection(source, request.head, selection, request.strict === true), headVersions(source, request, selection, pipelinesDir)]);
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   return { versions, findings, errors, runOnDeploy, ...(selection.index ? { index: selection.index } : {}) };
 }
