@@ -138,6 +138,34 @@ describe('StagedTrees', () => {
       await makeWritable(temp.path);
     }
   });
+
+  it('starts from the spare a previous controller left complete', async () => {
+    using temp = makeTempDir();
+    const repo = makeGitRepo(join(temp.path, 'origin'));
+    const workdir = join(temp.path, 'work');
+    const source = new GitSource({ repo: repo.path, workdir });
+    const v1 = repo.commit({ 'pipelines/daily.yaml': scriptPipeline('daily'), 'scripts/daily.js': writeLetter('A') });
+    await source.fetch('main');
+    const before = new StagedTrees(source, workdir, pino({ level: 'silent' }));
+    before.stage(v1, 0);
+    await before.prepareSpare();
+    const left = spareOf(workdir);
+    const v2 = repo.commit({ 'scripts/daily.js': writeLetter('B') });
+    await source.fetch('main');
+
+    const after = new StagedTrees(source, workdir, pino({ level: 'silent' }));
+    after.stage(v2, 1);
+    const workspace = join(workdir, 'executions', 'one', 'workspace');
+    try {
+      expect(await after.take(v2, workspace)).toBe(true);
+      expect(readFileSync(join(workspace, 'scripts/daily.js'), 'utf8')).toBe(writeLetter('B'));
+      expect(statSync(join(workspace, 'pipelines/daily.yaml')).ino).toBe(left?.untouchedIno);
+      await after.close();
+      expect(readdirSync(join(workdir, 'spare-trees'))).toEqual([]);
+    } finally {
+      await makeWritable(temp.path);
+    }
+  });
 });
 
 /** Commits `files`, then sets or clears the executable bit of the paths named; returns the SHA. */
@@ -151,7 +179,7 @@ function commitWithModes(repo: GitFixture, files: FileChanges, executable: strin
 /** The ready spare tree, if any, and the inode of its `pipelines/daily.yaml`, which no commit changes. */
 function spareOf(workdir: string): { dir: string; untouchedIno: number } | undefined {
   const root = join(workdir, 'spare-trees');
-  const dir = existsSync(root) ? readdirSync(root).find((name) => !name.endsWith('.index')) : undefined;
+  const dir = existsSync(root) ? readdirSync(root).find((name) => !name.includes('.')) : undefined;
   if (!dir) return undefined;
   return { dir: join(root, dir), untouchedIno: statSync(join(root, dir, 'pipelines/daily.yaml')).ino };
 }

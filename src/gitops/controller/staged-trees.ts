@@ -13,9 +13,8 @@ import { SpareTree } from './spare-tree.js';
  * still being validated and recorded. An execution then takes a staged tree by renaming it into
  * its own workspace: still one private, read-only copy per execution, now ready when it starts.
  *
- * The first tree staged after `prepareSpare` is the spare (see `SpareTree`) brought to its
- * commit, which writes only the files that differ; the others, and any staged while no spare is
- * ready, are checked out whole.
+ * The first tree staged while there is a spare (see `SpareTree`) is that spare brought to its
+ * commit, which writes only the files that differ; the others are checked out whole.
  *
  * Staged trees live in `<workdir>/staged-trees/`, beside the executions (a rename never
  * crosses file systems). What nobody takes is removed by `discard`, and whatever a killed
