@@ -13918,22 +13918,21 @@ async function runSilentGit(baseDir, location, args, extra = {}) {
 // src/gitops/extract-tree.ts
 var run = promisify2(execFile2);
 async function extractTree(mirror, location, sha, dir) {
-  const target = newDirectory(dir);
   const index = join2(mirror, `orchestrate-index-${randomUUID()}`);
-  const env = { GIT_INDEX_FILE: index };
   try {
-    await runSilentGit(mirror, location, ["read-tree", sha], env);
-    await runSilentGit(mirror, location, ["--work-tree", target, "checkout-index", "--all", "--force"], env);
-  } catch (error62) {
-    throw gitFailure(`Checking out ${sha}`, location, error62);
+    await checkOutThrough(mirror, location, sha, newDirectory(dir), index);
   } finally {
     rmSync(index, { force: true });
   }
-  await makeReadOnly(target);
 }
 async function updateTree(mirror, location, sha, dir, index) {
   const env = { GIT_INDEX_FILE: resolve2(index) };
-  if (!existsSync2(env.GIT_INDEX_FILE)) return checkOutWithIndex(mirror, location, sha, newDirectory(dir), env);
+  if (!existsSync2(env.GIT_INDEX_FILE)) {
+    await checkOutThrough(mirror, location, sha, newDirectory(dir), env.GIT_INDEX_FILE);
+    const later = new Date(Date.now() + 2e3);
+    utimesSync(env.GIT_INDEX_FILE, later, later);
+    return;
+  }
   const target = resolve2(dir);
   try {
     const changed = (await run("git", ["diff-index", "--cached", "--name-only", "--no-renames", "-z", sha, "--"], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout;
@@ -13943,7 +13942,8 @@ async function updateTree(mirror, location, sha, dir, index) {
     throw gitFailure(`Updating a checkout to ${sha}`, location, error62);
   }
 }
-async function checkOutWithIndex(mirror, location, sha, target, env) {
+async function checkOutThrough(mirror, location, sha, target, index) {
+  const env = { GIT_INDEX_FILE: index };
   try {
     await runSilentGit(mirror, location, ["read-tree", sha], env);
     await runSilentGit(mirror, location, ["--work-tree", target, "checkout-index", "--all", "--force", "-u"], env);
@@ -13951,8 +13951,6 @@ async function checkOutWithIndex(mirror, location, sha, target, env) {
     throw gitFailure(`Checking out ${sha}`, location, error62);
   }
   await makeReadOnly(target);
-  const later = new Date(Date.now() + 2e3);
-  utimesSync(env.GIT_INDEX_FILE, later, later);
 }
 async function withWritableParents(root, paths, work) {
   const parents = /* @__PURE__ */ new Set([""]);

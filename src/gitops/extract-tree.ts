@@ -17,18 +17,12 @@ const run = promisify(execFile);
  * A private index keeps concurrent checkouts from the same mirror apart.
  */
 export async function extractTree(mirror: string, location: RepositoryLocation, sha: string, dir: string): Promise<void> {
-  const target = newDirectory(dir);
   const index = join(mirror, `orchestrate-index-${randomUUID()}`);
-  const env = { GIT_INDEX_FILE: index };
   try {
-    await runSilentGit(mirror, location, ['read-tree', sha], env);
-    await runSilentGit(mirror, location, ['--work-tree', target, 'checkout-index', '--all', '--force'], env);
-  } catch (error) {
-    throw gitFailure(`Checking out ${sha}`, location, error);
+    await checkOutThrough(mirror, location, sha, newDirectory(dir), index);
   } finally {
     rmSync(index, { force: true });
   }
-  await makeReadOnly(target);
 }
 
 /**
@@ -41,7 +35,15 @@ export async function extractTree(mirror: string, location: RepositoryLocation, 
  */
 export async function updateTree(mirror: string, location: RepositoryLocation, sha: string, dir: string, index: string): Promise<void> {
   const env = { GIT_INDEX_FILE: resolve(index) };
-  if (!existsSync(env.GIT_INDEX_FILE)) return checkOutWithIndex(mirror, location, sha, newDirectory(dir), env);
+  if (!existsSync(env.GIT_INDEX_FILE)) {
+    await checkOutThrough(mirror, location, sha, newDirectory(dir), env.GIT_INDEX_FILE);
+    // Written in the same second as its files, the index would leave every entry "racily clean":
+    // git would read all of them again on the next update, as costly as checking out anew.
+    // Nothing writes to the tree before that update, so dating the index after its files is true.
+    const later = new Date(Date.now() + 2_000);
+    utimesSync(env.GIT_INDEX_FILE, later, later);
+    return;
+  }
   const target = resolve(dir);
   try {
     const changed = (await run('git', ['diff-index', '--cached', '--name-only', '--no-renames', '-z', sha, '--'], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout;
@@ -53,20 +55,17 @@ export async function updateTree(mirror: string, location: RepositoryLocation, s
   }
 }
 
-async function checkOutWithIndex(mirror: string, location: RepositoryLocation, sha: string, target: string, env: { GIT_INDEX_FILE: string }): Promise<void> {
+/** Writes the tree at `sha` into the empty `target` through the index file `index`, then makes it read-only. */
+async function checkOutThrough(mirror: string, location: RepositoryLocation, sha: string, target: string, index: string): Promise<void> {
+  const env = { GIT_INDEX_FILE: index };
   try {
     await runSilentGit(mirror, location, ['read-tree', sha], env);
-    // `-u` records each file's stat data in the index, which the next update compares against.
+    // `-u` records each file's stat data in the index, which an update compares against.
     await runSilentGit(mirror, location, ['--work-tree', target, 'checkout-index', '--all', '--force', '-u'], env);
   } catch (error) {
     throw gitFailure(`Checking out ${sha}`, location, error);
   }
   await makeReadOnly(target);
-  // Written in the same second as its files, the index would leave every entry "racily clean":
-  // git would read all of them again on the next update, as costly as checking out anew.
-  // Nothing writes to the tree before that update, so dating the index after its files is true.
-  const later = new Date(Date.now() + 2_000);
-  utimesSync(env.GIT_INDEX_FILE, later, later);
 }
 
 /**

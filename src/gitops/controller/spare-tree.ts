@@ -74,10 +74,9 @@ export class SpareTree {
     await (this.spare ?? this.hold(this.checkOut(sha)));
   }
 
-  /** Removes the spare once its checkout has settled; a `prepare` after this starts a new one. */
-  async remove(): Promise<void> {
-    const spare = await this.claim();
-    if (spare) await this.removeSpare(spare);
+  /** Resolves once no checkout of a spare is under way; a complete spare stays for the next controller. */
+  async settle(): Promise<void> {
+    await this.spare;
   }
 
   private async checkOut(sha: string): Promise<Spare | undefined> {

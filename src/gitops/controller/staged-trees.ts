@@ -58,9 +58,9 @@ export class StagedTrees {
     return this.newest ? this.spare.prepare(this.newest) : Promise.resolve();
   }
 
-  /** Removes every staged tree nobody took and the spare; resolves when both are gone. */
+  /** Removes every staged tree nobody took; resolves when they are gone and no spare is being checked out. */
   async close(): Promise<void> {
-    await Promise.all([this.discard(), this.spare.remove()]);
+    await Promise.all([this.discard(), this.spare.settle()]);
   }
 
   private checkOut(sha: string): Promise<string | undefined> {
