@@ -69,7 +69,7 @@ describe('StagedTrees', () => {
       expect(readFileSync(join(workspace, 'pipelines', 'daily.yaml'), 'utf8')).toBe(scriptPipeline('daily'));
     } finally {
       await trees.close();
-      await makeWritable(workspace);
+      await makeWritable(temp.path);
     }
   });
 
