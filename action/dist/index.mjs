@@ -10380,7 +10380,7 @@ function fingerprint(finding, lines, seen, root) {
 
 // src/gitops/git-source.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2 } from "node:fs";
 import { dirname, join as join3, resolve as resolve3 } from "node:path";
 
 // src/gitops/cat-file-session.ts
@@ -14032,28 +14032,85 @@ function pipe(stream) {
 // src/gitops/extract-tree.ts
 import { execFile as execFile2 } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync as existsSync2, lstatSync, mkdirSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import { join as join2, resolve as resolve2 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 var run = promisify2(execFile2);
 async function extractTree(mirror, location, sha, dir) {
-  const target = resolve2(dir);
-  mkdirSync(target, { recursive: true });
-  if (readdirSync(target).length > 0) throw new UsageError(`Workspace ${target} is not empty; each execution checks out into its own new directory`);
   const index = join2(mirror, `orchestrate-index-${randomUUID()}`);
-  const env = { GIT_INDEX_FILE: index };
   try {
-    await runSilentGit(mirror, location, ["read-tree", sha], env);
-    await runSilentGit(mirror, location, ["--work-tree", target, "checkout-index", "--all", "--force"], env);
-  } catch (error62) {
-    throw gitFailure(`Checking out ${sha}`, location, error62);
+    await checkOutThrough(mirror, location, sha, newDirectory(dir), index);
   } finally {
     rmSync(index, { force: true });
   }
+}
+async function updateTree(mirror, location, sha, dir, index) {
+  const env = { GIT_INDEX_FILE: resolve2(index) };
+  if (!existsSync2(env.GIT_INDEX_FILE)) {
+    await checkOutThrough(mirror, location, sha, newDirectory(dir), env.GIT_INDEX_FILE);
+    const later = new Date(Date.now() + 2e3);
+    utimesSync(env.GIT_INDEX_FILE, later, later);
+    return;
+  }
+  const target = resolve2(dir);
+  try {
+    const changed = (await run("git", ["diff-index", "--cached", "--name-only", "--no-renames", "-z", sha, "--"], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout;
+    const update = () => runSilentGit(mirror, location, ["-c", "core.trustctime=false", "--work-tree", target, "read-tree", "-m", "-u", sha], env);
+    await withWritableParents(target, changed.split("\0").filter((path) => path !== ""), update);
+  } catch (error62) {
+    throw gitFailure(`Updating a checkout to ${sha}`, location, error62);
+  }
+}
+async function checkOutThrough(mirror, location, sha, target, index) {
+  const env = { GIT_INDEX_FILE: index };
+  try {
+    await runSilentGit(mirror, location, ["read-tree", sha], env);
+    await runSilentGit(mirror, location, ["--work-tree", target, "checkout-index", "--all", "--force", "-u"], env);
+  } catch (error62) {
+    throw gitFailure(`Checking out ${sha}`, location, error62);
+  }
   await makeReadOnly(target);
+}
+async function withWritableParents(root, paths, work) {
+  const parents = /* @__PURE__ */ new Set([""]);
+  for (const path of paths) for (let slash = path.indexOf("/"); slash !== -1; slash = path.indexOf("/", slash + 1)) parents.add(path.slice(0, slash));
+  const topDown = [...parents].sort((a, b4) => a.split("/").length - b4.split("/").length);
+  const before = realDirectories(root, topDown);
+  for (const dir of before) chmodSync(join2(root, dir), lstatSync(join2(root, dir)).mode | 128);
+  try {
+    await work();
+  } finally {
+    const after = realDirectories(root, topDown);
+    for (const path of paths) {
+      const full = join2(root, path);
+      if (!after.has(parentOf(path)) || !existsSync2(full)) continue;
+      const stats = lstatSync(full);
+      if (!stats.isSymbolicLink()) chmodSync(full, stats.mode & ~146);
+    }
+    for (const dir of after) chmodSync(join2(root, dir), lstatSync(join2(root, dir)).mode & ~146);
+  }
+}
+function realDirectories(root, dirs) {
+  const real = /* @__PURE__ */ new Set();
+  for (const dir of dirs) {
+    if (dir !== "" && !real.has(parentOf(dir))) continue;
+    const stats = lstatSync(join2(root, dir), { throwIfNoEntry: false });
+    if (stats?.isDirectory()) real.add(dir);
+  }
+  return real;
+}
+function parentOf(path) {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
 }
 async function makeReadOnly(dir) {
   await run("chmod", ["-R", "a-w", "--", dir]);
+}
+function newDirectory(dir) {
+  const target = resolve2(dir);
+  mkdirSync(target, { recursive: true });
+  if (readdirSync(target).length > 0) throw new UsageError(`Workspace ${target} is not empty; each execution checks out into its own new directory`);
+  return target;
 }
 
 // src/gitops/read-blobs.ts
@@ -14145,6 +14202,9 @@ var GitSource = class {
     if (options.pin !== false) await this.pin(sha);
     await extractTree(this.mirror, this.location, sha, dir);
   }
+  updateTree(sha, dir, index) {
+    return updateTree(this.mirror, this.location, sha, dir, index);
+  }
   async pin(sha) {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);
     if (this.pinned.has(sha)) return;
@@ -14194,7 +14254,7 @@ var GitSource = class {
   }
   async ensureMirror() {
     if (this.initialized) return;
-    if (!existsSync2(join3(this.mirror, "HEAD"))) {
+    if (!existsSync3(join3(this.mirror, "HEAD"))) {
       const parent = dirname(this.mirror);
       const staging = `${this.mirror}.init-${randomUUID2()}`;
       mkdirSync2(parent, { recursive: true });
@@ -14203,7 +14263,7 @@ var GitSource = class {
         renameSync(staging, this.mirror);
       } catch (error62) {
         rmSync2(staging, { recursive: true, force: true });
-        if (!existsSync2(join3(this.mirror, "HEAD"))) throw gitFailure("Creating the mirror", this.location, error62);
+        if (!existsSync3(join3(this.mirror, "HEAD"))) throw gitFailure("Creating the mirror", this.location, error62);
       }
     }
     this.initialized = true;
@@ -14362,13 +14422,13 @@ function listPipelineFiles(paths) {
 }
 
 // src/spec/repository-root.ts
-import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
+import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { dirname as dirname2, resolve as resolve5 } from "node:path";
 function findRepositoryRoot(path, fallback = process.cwd()) {
   let directory = resolve5(path);
-  if (existsSync3(directory) && !statSync3(directory).isDirectory()) directory = dirname2(directory);
+  if (existsSync4(directory) && !statSync3(directory).isDirectory()) directory = dirname2(directory);
   for (; ; ) {
-    if (existsSync3(resolve5(directory, ".git"))) return directory;
+    if (existsSync4(resolve5(directory, ".git"))) return directory;
     const parent = dirname2(directory);
     if (parent === directory) return resolve5(fallback);
     directory = parent;

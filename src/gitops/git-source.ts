@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { CatFileSession } from './cat-file-session.js';
-import { extractTree } from './extract-tree.js';
+import { extractTree, updateTree } from './extract-tree.js';
 import { gitFailure, openGit, runSilentGit } from './git-env.js';
 import { readBlobs } from './read-blobs.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
@@ -112,6 +112,10 @@ export class GitSource implements Source {
   async checkout(sha: string, dir: string, options: { pin?: boolean } = {}): Promise<void> {
     if (options.pin !== false) await this.pin(sha);
     await extractTree(this.mirror, this.location, sha, dir);
+  }
+
+  updateTree(sha: string, dir: string, index: string): Promise<void> {
+    return updateTree(this.mirror, this.location, sha, dir, index);
   }
 
   async pin(sha: string): Promise<void> {

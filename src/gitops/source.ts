@@ -24,6 +24,12 @@ export interface Source {
    * `pin: false` leaves `sha` unpinned, for a tree extracted before anyone knows it will be used.
    */
   checkout(sha: string, dir: string, options?: { pin?: boolean }): Promise<void>;
+  /**
+   * Brings the read-only tree `dir` to `sha` through its own index file `index`, writing only the
+   * files that differ from the tree an earlier call left there; without `index` yet, checks `sha`
+   * out whole into `dir` (created, must be empty). Pins nothing; `dir` ends read-only.
+   */
+  updateTree(sha: string, dir: string, index: string): Promise<void>;
   /** Keeps `sha` reachable under `refs/orchestrate/pins/<sha>`, whatever happens to branches upstream. */
   pin(sha: string): Promise<void>;
   /** File contents at `sha`; a path missing there (or not a file) is absent from the map. */

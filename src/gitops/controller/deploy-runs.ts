@@ -84,9 +84,15 @@ export class DeployRuns {
     if (!this.closing) this.trees.stage(sha, count);
   }
 
-  /** Removes the trees staged for executions that did not start (a deployment that failed, or nothing changed). */
+  /**
+   * Removes the trees staged for executions that did not start (a deployment that failed, or
+   * nothing changed), and starts checking out the spare tree the next deployment's run will be
+   * brought to its commit from: the reconcile is over, so that checkout no longer delays it.
+   */
   discardStagedTrees(): Promise<void> {
-    return this.trees.discard();
+    const discarded = this.trees.discard();
+    if (!this.closing) void this.trees.prepareSpare();
+    return discarded;
   }
 
   /** Ids of the executions running in this process. */
@@ -156,7 +162,7 @@ export class DeployRuns {
     clearTimeout(timer);
     const left = [...this.running.entries()];
     for (const [, run] of left) run.abort.abort(new Error('the controller is shutting down'));
-    await Promise.allSettled([...left.map(([, run]) => run.done), this.trees.discard()]);
+    await Promise.allSettled([...left.map(([, run]) => run.done), this.trees.close()]);
     return left.map(([id]) => id);
   }
 

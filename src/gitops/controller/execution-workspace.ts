@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecError } from '../../errors.js';
 import type { Pipeline } from '../../spec/schema/pipeline.js';
 import { validateFiles } from '../../validate/validate-files.js';
-import { makeWritable } from '../extract-tree.js';
+import { removeTree } from '../extract-tree.js';
 import type { Source } from '../source.js';
 import type { StagedTrees } from './staged-trees.js';
 
@@ -21,10 +21,7 @@ export function workspaceOf(workdir: string, executionId: string): string {
 export async function prepareWorkspace(source: Source, sha: string, dir: string, options: { fresh: boolean; staged?: StagedTrees }): Promise<void> {
   const present = existsSync(dir) && readdirSync(dir).length > 0;
   if (present && !options.fresh) return;
-  if (existsSync(dir)) {
-    await makeWritable(dir);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await removeTree(dir);
   if (await options.staged?.take(sha, dir)) return;
   await source.checkout(sha, dir);
 }
