@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError, OrchestrateError, TerminalError, TransientError } from '../errors.js';
 import type { EventQueue } from './event-queue.js';
@@ -7,8 +7,9 @@ import type { LedgerEvent } from './events.js';
 import { FileIndex } from './file-index.js';
 import { FileLeases } from './file-leases.js';
 import { FileLedger } from './file-ledger.js';
+import { LedgerReader } from './ledger-reader.js';
 import { watchLedgers, type AppendNotice } from './file-watch.js';
-import { assertExecutionId, encodeBody, parseLedger } from './ledger-lines.js';
+import { assertExecutionId, encodeBody } from './ledger-lines.js';
 import type { AppendRequest, Lease, ListPage, ListRequest, StateStore } from './state-store.js';
 import { summaryChange } from './summary.js';
 
@@ -36,6 +37,7 @@ export interface FileStateStoreOptions {
 export class FileStateStore implements StateStore {
   private readonly executionsDirectory: string;
   private readonly ledgers = new Map<string, FileLedger>();
+  private readonly reader = new LedgerReader();
   private readonly index: FileIndex;
   private readonly leases: FileLeases;
   private readonly listeners = new Set<(notice: AppendNotice) => void>();
@@ -82,17 +84,12 @@ export class FileStateStore implements StateStore {
   async read(executionId: string, options: { afterSeq?: number } = {}): Promise<LedgerEvent[]> {
     this.assertOpen();
     assertExecutionId(executionId);
-    const path = this.ledgerPath(executionId);
-    let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      return (await this.reader.read(this.ledgerPath(executionId), options.afterSeq ?? 0)) ?? [];
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (error instanceof OrchestrateError) throw error;
       throw storeFailure('read the ledger of', executionId, error);
     }
-    const { events } = parseLedger(bytes, { source: path, expectSeq: 1 });
-    const afterSeq = options.afterSeq ?? 0;
-    return afterSeq > 0 ? events.slice(afterSeq) : events;
   }
 
   async list(request: ListRequest): Promise<ListPage> {

@@ -90,6 +90,27 @@ describe('file state store', () => {
     expect((await store.read(id)).map((event) => (event as { task: string }).task)).toEqual(['a', 'b']);
   });
 
+  it('returns what was appended since a read, by anyone, through torn tails and a replaced file', async () => {
+    const reader = await backend.open();
+    const writer = await backend.open();
+    const id = randomUUID();
+    const tasks = (events: LedgerEvent[]) => events.map((event) => (event as { task?: string }).task);
+    await writer.append({ executionId: id, events: [newEvent(ready('a')), newEvent(ready('b'))] });
+    expect(tasks(await reader.read(id))).toEqual(['a', 'b']);
+    await writer.append({ executionId: id, events: [newEvent(ready('c'))] });
+    expect(tasks(await reader.read(id, { afterSeq: 2 }))).toEqual(['c']);
+    // A torn append is not there yet; once cut and followed by a whole one, only that one is new.
+    appendFileSync(ledgerPath(id), `${JSON.stringify({ seq: 4, execution_id: id, batch_end: 5, type: 'task.ready', task: 'lost' })}\n{"seq":5`);
+    expect(await reader.read(id, { afterSeq: 3 })).toEqual([]);
+    await writer.append({ executionId: id, events: [newEvent(ready('d'))] });
+    expect((await reader.read(id, { afterSeq: 3 })).map((event) => [event.seq, (event as { task?: string }).task])).toEqual([[4, 'd']]);
+    expect(tasks(await reader.read(id, { afterSeq: 1 }))).toEqual(['b', 'c', 'd']);
+    // A ledger removed and written anew under the same id is read as the new file it is.
+    rmSync(ledgerPath(id));
+    await writer.append({ executionId: id, events: [newEvent(ready('x')), newEvent(ready('y')), newEvent(ready('z')), newEvent(ready('w')), newEvent(ready('v'))] });
+    expect(tasks(await reader.read(id, { afterSeq: 4 }))).toEqual(['v']);
+  });
+
   it('reports damage in the middle instead of hiding what follows it', async () => {
     const store = await backend.open();
     const id = randomUUID();

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { DeploymentEventBody, NewEvent } from '../../state/events.js';
+import type { DeploymentEventBody, LedgerEvent, NewEvent } from '../../state/events.js';
 import type { StateStore } from '../../state/state-store.js';
 import { foldDeployments, type DeploymentState } from './deployment-fold.js';
 
@@ -7,9 +7,14 @@ import { foldDeployments, type DeploymentState } from './deployment-fold.js';
  * The ledger of one repository's branch deployments, kept in the state store beside the
  * executions (both backends), under an id derived from the repository and branch. Appends
  * are compare-and-set on the folded state, so two replicas cannot both deploy.
+ *
+ * The events read so far are kept: each `state()` reads only what was appended since (by anyone),
+ * so a long-running controller does not parse its whole history, every deployment with the
+ * version of every pipeline, a few times per reconcile.
  */
 export class DeploymentLedger {
   readonly ledgerId: string;
+  private events: LedgerEvent[] = [];
 
   constructor(
     private readonly store: StateStore,
@@ -21,7 +26,12 @@ export class DeploymentLedger {
   }
 
   async state(): Promise<DeploymentState> {
-    return foldDeployments(await this.store.read(this.ledgerId));
+    const lastSeq = this.events.at(-1)?.seq ?? 0;
+    const added = await this.store.read(this.ledgerId, { afterSeq: lastSeq });
+    // Seqs are contiguous from 1: anything else means the ledger is not the one read before.
+    if (added.length > 0 && added[0]?.seq !== lastSeq + 1) this.events = await this.store.read(this.ledgerId);
+    else if (added.length > 0) this.events = [...this.events, ...added];
+    return foldDeployments(this.events);
   }
 
   /** Appends on top of `basis` (its `last_seq`); throws ConflictError when someone appended first. */
