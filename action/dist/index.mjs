@@ -34834,7 +34834,6 @@ function cachedExists() {
 }
 
 // src/validate/checks/schedule.ts
-var zones;
 function checkSchedule(context) {
   const value2 = context.source.value;
   const schedule2 = isRecord(value2) ? value2.schedule : void 0;
@@ -34843,8 +34842,7 @@ function checkSchedule(context) {
   let zoneValid = true;
   if (timezone !== void 0 && !isKnownTimezone(timezone)) {
     zoneValid = false;
-    zones ??= Intl.supportedValuesOf("timeZone");
-    context.report("structure/unknown-timezone", ["schedule", "timezone"], `Unknown time zone \`${timezone}\`${didYouMean(timezone, [...zones, "UTC"])}`);
+    context.report("structure/unknown-timezone", ["schedule", "timezone"], `Unknown time zone \`${timezone}\`${didYouMean(timezone, [...listedZones()])}`);
   }
   if (typeof schedule2.cron === "string") {
     try {
@@ -34857,12 +34855,17 @@ function checkSchedule(context) {
     context.report("strict/schedule-timezone", ["schedule"], "The schedule has no `timezone` and would run in UTC; name the zone explicitly");
   }
 }
-var knownZones = /* @__PURE__ */ new Set();
+var listed;
+var acceptedZones = /* @__PURE__ */ new Set();
+function listedZones() {
+  listed ??= /* @__PURE__ */ new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+  return listed;
+}
 function isKnownTimezone(timezone) {
-  if (knownZones.has(timezone)) return true;
+  if (listedZones().has(timezone) || acceptedZones.has(timezone)) return true;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    knownZones.add(timezone);
+    acceptedZones.add(timezone);
     return true;
   } catch {
     return false;
