@@ -35000,7 +35000,7 @@ function checkShellSubstitution(context, entry) {
 // src/validate/validate-pipeline.ts
 function validatePipelineFile(file2, options) {
   const uri = relative2(options.root, file2).split(sep2).join("/");
-  const loaded = loadPipelineSource(file2, options.limits ?? DEFAULT_LOAD_LIMITS);
+  const loaded = options.parsed ?? loadPipelineSource(file2, options.limits ?? DEFAULT_LOAD_LIMITS);
   if (!loaded.source) return { file: file2, uri, findings: loadFindings(loaded, uri), text: loaded.text };
   const context = new ValidationContext(loaded.source, uri, options);
   const typed = checkSchema(context);
@@ -35041,7 +35041,7 @@ async function validateFiles(request2) {
   const { files: paths, missing } = listPipelineFiles(request2.paths);
   if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(", ")}`);
   const root = request2.root ? resolve7(request2.root) : findRepositoryRoot(request2.paths[0] ?? ".");
-  const files = paths.map((file2) => validatePipelineFile(file2, { strict: request2.strict, root, limits: request2.limits }));
+  const files = paths.map((file2) => validatePipelineFile(file2, { strict: request2.strict, root, limits: request2.limits, parsed: request2.parsed?.get(file2) }));
   for (const check2 of request2.extraChecks ?? []) await check2(files);
   const findings = sortFindings(files.flatMap((file2) => file2.findings));
   const counts2 = countBySeverity(findings);
