@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config/config.js';
 import type { LaunchResult } from '../../engine/launch-execution.js';
 import { notifyRollback } from '../../rollback/notify-rollback.js';
@@ -35,7 +35,8 @@ export async function runRollbackWithConsole(request: RollbackRunRequest): Promi
   const { flags, config, store, target, targetAt, plan } = request;
   const { executionId, workspace } = request.prepared;
   await request.prepared.ready;
-  const file = join(workspace, targetAt.file);
+  // Absolute, as validateFiles names the files it finds: the parse it is handed is looked up by that name.
+  const file = resolve(workspace, targetAt.file);
   const report = await validateFiles({ paths: [file], strict: false, root: workspace, parsed: new Map([[file, targetAt.parsed]]) });
   const pipeline = report.files[0]?.pipeline;
   if (report.findings.length > 0 || !pipeline) process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
