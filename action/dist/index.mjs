@@ -34999,7 +34999,6 @@ function cachedExists() {
 }
 
 // src/validate/checks/schedule.ts
-var zones;
 function checkSchedule(context) {
   const value2 = context.source.value;
   const schedule2 = isRecord(value2) ? value2.schedule : void 0;
@@ -35008,8 +35007,7 @@ function checkSchedule(context) {
   let zoneValid = true;
   if (timezone !== void 0 && !isKnownTimezone(timezone)) {
     zoneValid = false;
-    zones ??= Intl.supportedValuesOf("timeZone");
-    context.report("structure/unknown-timezone", ["schedule", "timezone"], `Unknown time zone \`${timezone}\`${didYouMean(timezone, [...zones, "UTC"])}`);
+    context.report("structure/unknown-timezone", ["schedule", "timezone"], `Unknown time zone \`${timezone}\`${didYouMean(timezone, [...listedZones()])}`);
   }
   if (typeof schedule2.cron === "string") {
     try {
@@ -35022,12 +35020,17 @@ function checkSchedule(context) {
     context.report("strict/schedule-timezone", ["schedule"], "The schedule has no `timezone` and would run in UTC; name the zone explicitly");
   }
 }
-var knownZones = /* @__PURE__ */ new Set();
+var listed;
+var acceptedZones = /* @__PURE__ */ new Set();
+function listedZones() {
+  listed ??= /* @__PURE__ */ new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+  return listed;
+}
 function isKnownTimezone(timezone) {
-  if (knownZones.has(timezone)) return true;
+  if (listedZones().has(timezone) || acceptedZones.has(timezone)) return true;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: timezone });
-    knownZones.add(timezone);
+    acceptedZones.add(timezone);
     return true;
   } catch {
     return false;
@@ -35162,7 +35165,7 @@ function checkShellSubstitution(context, entry) {
 // src/validate/validate-pipeline.ts
 function validatePipelineFile(file2, options) {
   const uri = relative2(options.root, file2).split(sep2).join("/");
-  const loaded = loadPipelineSource(file2, options.limits ?? DEFAULT_LOAD_LIMITS);
+  const loaded = options.parsed ?? loadPipelineSource(file2, options.limits ?? DEFAULT_LOAD_LIMITS);
   if (!loaded.source) return { file: file2, uri, findings: loadFindings(loaded, uri), text: loaded.text };
   const context = new ValidationContext(loaded.source, uri, options);
   const typed = checkSchema(context);
@@ -35203,7 +35206,7 @@ async function validateFiles(request2) {
   const { files: paths, missing } = listPipelineFiles(request2.paths);
   if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(", ")}`);
   const root = request2.root ? resolve7(request2.root) : findRepositoryRoot(request2.paths[0] ?? ".");
-  const files = paths.map((file2) => validatePipelineFile(file2, { strict: request2.strict, root, limits: request2.limits }));
+  const files = paths.map((file2) => validatePipelineFile(file2, { strict: request2.strict, root, limits: request2.limits, parsed: request2.parsed?.get(file2) }));
   for (const check2 of request2.extraChecks ?? []) await check2(files);
   const findings = sortFindings(files.flatMap((file2) => file2.findings));
   const counts2 = countBySeverity(findings);

@@ -19,15 +19,16 @@ const NEWLINE = 0x0a;
 const TAIL_PROBE = 64 * 1024;
 
 /**
- * Appends one entry as one line and makes it durable (`fdatasync`) before returning. A killed
- * writer can leave a last line without its newline; it is cut off first, so the new line never
+ * Appends entries, one line each, with one write and one `fdatasync` before returning. A killed
+ * writer can leave a last line without its newline; it is cut off first, so a new line never
  * glues onto a fragment. Callers serialize appends to one index (one writer per execution).
  */
-export function appendIndexEntry(file: string, entry: IndexEntry): void {
+export function appendIndexEntries(file: string, entries: readonly IndexEntry[]): void {
+  if (entries.length === 0) return;
   const fd = openSync(file, 'a+', 0o600);
   try {
     dropTornTail(fd);
-    writeSync(fd, `${JSON.stringify(entry)}\n`);
+    writeSync(fd, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     fdatasyncSync(fd);
   } finally {
     closeSync(fd);

@@ -43,4 +43,11 @@ export interface ArtifactStore {
   list(request: { executionId: string; task?: string }): Promise<StoredArtifact[]>;
   /** Copies an artifact's content to `destination` (a file path); verifies its sha256 on the way. */
   copyTo(artifact: StoredArtifact, destination: string): Promise<void>;
+  /**
+   * Indexes artifacts this store already holds (listed under another execution) under `executionId`
+   * too, durably and all at once, for a rollback or resume that brings them back. Their content is
+   * not read: blobs are addressed by sha256, and `copyTo` checks it whenever one is copied out.
+   * Fails, indexing none of them, when a blob is missing. Resolves to the new entries, in order.
+   */
+  indexExisting(request: { executionId: string; artifacts: readonly StoredArtifact[] }): Promise<StoredArtifact[]>;
 }

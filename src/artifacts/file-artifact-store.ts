@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TerminalError } from '../errors.js';
 import { assertExecutionId } from '../state/ledger-lines.js';
-import { appendIndexEntry, readIndex, type IndexEntry } from './artifact-index.js';
+import { appendIndexEntries, readIndex, type IndexEntry } from './artifact-index.js';
 import type { ArtifactStore, PutArtifactRequest, StoredArtifact } from './artifact-store.js';
 import { hashFile, isSha256 } from './hash-file.js';
 import { isWithin } from './output-paths.js';
@@ -61,9 +61,37 @@ export class FileArtifactStore implements ArtifactStore {
         ...(upload.uploadSkipped ? { upload_skipped: upload.uploadSkipped } : {}),
         stored_at: new Date().toISOString(),
       };
-      await mkdir(dirname(indexFile), { recursive: true, mode: DIR_MODE });
-      appendIndexEntry(indexFile, entry);
+      await this.appendEntries(indexFile, [entry]);
       return toArtifact(request.executionId, entry);
+    });
+  }
+
+  async indexExisting(request: { executionId: string; artifacts: readonly StoredArtifact[] }): Promise<StoredArtifact[]> {
+    assertExecutionId(request.executionId);
+    await Promise.all(request.artifacts.map((artifact) => this.presentBlob(artifact.sha256, describe(artifact))));
+    const indexFile = this.indexFile(request.executionId);
+    return this.serialize(indexFile, async () => {
+      const latest = new Map((await readIndex(indexFile)).map((entry) => [entryKey(entry), entry]));
+      const storedAt = new Date().toISOString();
+      const added: IndexEntry[] = [];
+      const entries = request.artifacts.map((artifact) => {
+        const previous = latest.get(entryKey(artifact));
+        // Like `put`: the same content indexed again adds no line.
+        if (previous && previous.sha256 === artifact.sha256 && previous.uploaded_to === undefined && previous.upload_skipped === undefined) return previous;
+        const entry: IndexEntry = {
+          task: artifact.task,
+          path: artifact.path,
+          type: artifact.type,
+          size_bytes: artifact.sizeBytes,
+          sha256: artifact.sha256,
+          uri: pathToFileURL(this.blobFile(artifact.sha256)).href,
+          stored_at: storedAt,
+        };
+        added.push(entry);
+        return entry;
+      });
+      await this.appendEntries(indexFile, added);
+      return entries.map((entry) => toArtifact(request.executionId, entry));
     });
   }
 
@@ -72,7 +100,7 @@ export class FileArtifactStore implements ArtifactStore {
     assertExecutionId(request.executionId);
     const latest = new Map<string, IndexEntry>();
     for (const entry of await readIndex(this.indexFile(request.executionId))) {
-      if (request.task === undefined || entry.task === request.task) latest.set(`${entry.task}\u0000${entry.path}`, entry);
+      if (request.task === undefined || entry.task === request.task) latest.set(entryKey(entry), entry);
     }
     return [...latest.values()].map((entry) => toArtifact(request.executionId, entry));
   }
@@ -84,14 +112,20 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   async copyTo(artifact: StoredArtifact, destination: string): Promise<void> {
-    await this.copyBlob(artifact.sha256, destination, `Artifact \`${artifact.path}\` of task ${artifact.task} (execution ${artifact.executionId})`);
+    await this.copyBlob(artifact.sha256, destination, describe(artifact));
+  }
+
+  /** The blob holding `sha256`; fails, naming `label`, when the sha256 is not one or its blob is gone. */
+  private async presentBlob(sha256: string, label: string): Promise<string> {
+    if (!isSha256(sha256)) throw new TerminalError(`${label} has no valid sha256 (${JSON.stringify(sha256)}); its index entry is damaged`);
+    const blob = this.blobFile(sha256);
+    if (!(await exists(blob))) throw new TerminalError(`${label} is indexed but its blob ${blob} is missing; re-run the task, or restore the blob from a backup`);
+    return blob;
   }
 
   /** Copies a blob to `destination` through a partial file, renamed into place only once its sha256 matched. */
   private async copyBlob(sha256: string, destination: string, label: string): Promise<void> {
-    if (!isSha256(sha256)) throw new TerminalError(`${label} has no valid sha256 (${JSON.stringify(sha256)}); its index entry is damaged`);
-    const blob = this.blobFile(sha256);
-    if (!(await exists(blob))) throw new TerminalError(`${label} is indexed but its blob ${blob} is missing; re-run the task, or restore the blob from a backup`);
+    const blob = await this.presentBlob(sha256, label);
     await mkdir(dirname(destination), { recursive: true });
     const partial = `${destination}.partial-${randomUUID().slice(0, 8)}`;
     try {
@@ -150,6 +184,11 @@ export class FileArtifactStore implements ArtifactStore {
     return { uploadedTo: pathToFileURL(destination).href };
   }
 
+  private async appendEntries(indexFile: string, entries: readonly IndexEntry[]): Promise<void> {
+    await mkdir(dirname(indexFile), { recursive: true, mode: DIR_MODE });
+    appendIndexEntries(indexFile, entries);
+  }
+
   private serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.indexQueues.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);
@@ -168,6 +207,15 @@ export class FileArtifactStore implements ArtifactStore {
   private indexFile(executionId: string): string {
     return join(this.root, 'index', `${executionId}.ndjson`);
   }
+}
+
+/** One entry per task and path is current: a later one supersedes. */
+function entryKey(entry: { task: string; path: string }): string {
+  return `${entry.task}\u0000${entry.path}`;
+}
+
+function describe(artifact: StoredArtifact): string {
+  return `Artifact \`${artifact.path}\` of task ${artifact.task} (execution ${artifact.executionId})`;
 }
 
 function toArtifact(executionId: string, entry: IndexEntry): StoredArtifact {

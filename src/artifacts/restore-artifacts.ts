@@ -19,9 +19,9 @@ export interface RestoreArtifactsRequest {
 }
 
 /**
- * For rollback and resume: copies the stored artifacts of `tasks` into an output directory
- * (each copy checked against its sha256) and indexes them under the new execution. Returns the
- * `artifact.stored` events to record, with the same sha256 as the originals.
+ * For rollback and resume: copies the stored artifacts of `tasks` into an output directory, all at
+ * once (each copy checked against its sha256), then indexes them under the new execution in one
+ * durable append. Returns the `artifact.stored` events to record, with the same sha256 as the originals.
  */
 export async function restoreArtifacts(request: RestoreArtifactsRequest): Promise<ArtifactStoredEvent[]> {
   const wanted = new Set(request.tasks);
@@ -30,14 +30,15 @@ export async function restoreArtifacts(request: RestoreArtifactsRequest): Promis
     const empty = request.tasks.filter((task) => !artifacts.some((artifact) => artifact.task === task));
     if (empty.length > 0) throw new TerminalError(`Execution ${request.fromExecutionId} stored no artifacts for ${empty.join(', ')}; nothing to restore for them`);
   }
-  const events: ArtifactStoredEvent[] = [];
-  for (const artifact of artifacts) {
+  const destinations = artifacts.map((artifact) => {
     const destination = join(request.outputDir, artifact.path);
     if (!isWithin(request.outputDir, destination)) throw new TerminalError(`Artifact \`${artifact.path}\` of execution ${request.fromExecutionId} would land outside ${request.outputDir}`);
-    await request.store.copyTo(artifact, destination);
-    const stored = await request.store.put({ executionId: request.toExecutionId, task: artifact.task, path: artifact.path, sourcePath: destination, type: artifact.type });
-    if (stored.sha256 !== artifact.sha256) throw new TerminalError(`Restored \`${artifact.path}\` changed while it was indexed (sha256 ${stored.sha256}, expected ${artifact.sha256})`);
-    events.push(storedEvent(stored));
-  }
-  return events;
+    return destination;
+  });
+  // Every copy settles before a failure is reported, so none is still writing into the output directory.
+  const copies = await Promise.allSettled(artifacts.map((artifact, index) => request.store.copyTo(artifact, destinations[index]!)));
+  const failed = copies.find((copy) => copy.status === 'rejected');
+  if (failed) throw failed.reason;
+  const stored = await request.store.indexExisting({ executionId: request.toExecutionId, artifacts });
+  return stored.map(storedEvent);
 }

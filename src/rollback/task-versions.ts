@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { graphOfPipeline } from '../dag/pipeline-graph.js';
 import { UsageError } from '../errors.js';
-import { parsePipelineBlob, toRepositoryPath } from '../gitops/repository-paths.js';
+import { toRepositoryPath } from '../gitops/repository-paths.js';
 import type { Source } from '../gitops/source.js';
+import { parsePipelineText, type LoadResult } from '../spec/load-source.js';
 import { referencedFiles } from '../spec/referenced-files.js';
-import type { Pipeline } from '../spec/schema/pipeline.js';
+import { pipeline as pipelineSchema, type Pipeline } from '../spec/schema/pipeline.js';
 
 /** A pipeline at one commit with the version of each of its tasks. */
 export interface PipelineAtCommit {
@@ -12,6 +13,8 @@ export interface PipelineAtCommit {
   /** Relative to the repository root. */
   file: string;
   pipeline: Pipeline;
+  /** The file as read from Git and parsed: validating it in the checked-out tree need not read and parse it again. */
+  parsed: LoadResult;
   /** `stage.task` → sha256 over the task's spec, the pipeline's variables and the files the task references. */
   taskVersions: ReadonlyMap<string, string>;
 }
@@ -23,8 +26,10 @@ export interface PipelineAtCommit {
  */
 export async function readPipelineAt(source: Source, sha: string, file: string): Promise<PipelineAtCommit> {
   const blob = (await source.readFiles(sha, [file])).get(file);
-  const pipeline = blob ? parsePipelineBlob(file, blob).pipeline : undefined;
-  if (!pipeline) throw new UsageError(`${file} at ${sha.slice(0, 12)} in ${source.display} is missing or does not match the pipeline schema; run \`orchestrate validate repo --head ${sha.slice(0, 12)}\``);
+  const parsed = blob ? parsePipelineText(file, blob) : undefined;
+  const typed = parsed?.source ? pipelineSchema.safeParse(parsed.source.value) : undefined;
+  const pipeline = typed?.success ? typed.data : undefined;
+  if (!parsed || !pipeline) throw new UsageError(`${file} at ${sha.slice(0, 12)} in ${source.display} is missing or does not match the pipeline schema; run \`orchestrate validate repo --head ${sha.slice(0, 12)}\``);
   const perTask = graphOfPipeline(pipeline).nodes.map((node) => ({
     id: node.id,
     task: node.task,
@@ -44,5 +49,5 @@ export async function readPipelineAt(source: Source, sha: string, file: string):
     }
     taskVersions.set(entry.id, `sha256:${hash.digest('hex')}`);
   }
-  return { sha, file, pipeline, taskVersions };
+  return { sha, file, pipeline, parsed, taskVersions };
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { listPipelineFiles } from '../spec/pipeline-files.js';
 import { findRepositoryRoot } from '../spec/repository-root.js';
-import type { LoadLimits } from '../spec/load-source.js';
+import type { LoadLimits, LoadResult } from '../spec/load-source.js';
 import { countBySeverity, sortFindings, type Finding } from './finding.js';
 import { validatePipelineFile, type FileValidation } from './validate-pipeline.js';
 
@@ -13,6 +13,12 @@ export interface ValidationRequest {
   /** Repository root; by default the Git work tree holding the first path, else the current directory. */
   root?: string;
   limits?: LoadLimits;
+  /**
+   * Files the caller has already read and parsed (with the same limits), by absolute path: they are
+   * validated from this rather than read again. A rollback parsed its pipeline from Git to plan, and
+   * validates that commit's checkout.
+   */
+  parsed?: ReadonlyMap<string, LoadResult>;
   /** Extra passes over the validated files (connection and resource checks), run after the file checks. */
   extraChecks?: readonly ((files: FileValidation[]) => Promise<void> | void)[];
 }
@@ -30,7 +36,7 @@ export async function validateFiles(request: ValidationRequest): Promise<Validat
   const { files: paths, missing } = listPipelineFiles(request.paths);
   if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(', ')}`);
   const root = request.root ? resolve(request.root) : findRepositoryRoot(request.paths[0] ?? '.');
-  const files = paths.map((file) => validatePipelineFile(file, { strict: request.strict, root, limits: request.limits }));
+  const files = paths.map((file) => validatePipelineFile(file, { strict: request.strict, root, limits: request.limits, parsed: request.parsed?.get(file) }));
   for (const check of request.extraChecks ?? []) await check(files);
   const findings = sortFindings(files.flatMap((file) => file.findings));
   const counts = countBySeverity(findings);

@@ -35,12 +35,14 @@ export interface FileValidation {
 export interface ValidateFileOptions extends ValidateOptions {
   /** @defaultValue DEFAULT_LOAD_LIMITS */
   limits?: LoadLimits;
+  /** The file already read and parsed; it is then not read again. */
+  parsed?: LoadResult;
 }
 
 /** Validates one pipeline file: every problem, each at its location; never throws for bad input. */
 export function validatePipelineFile(file: string, options: ValidateFileOptions): FileValidation {
   const uri = relative(options.root, file).split(sep).join('/');
-  const loaded = loadPipelineSource(file, options.limits ?? DEFAULT_LOAD_LIMITS);
+  const loaded = options.parsed ?? loadPipelineSource(file, options.limits ?? DEFAULT_LOAD_LIMITS);
   if (!loaded.source) return { file, uri, findings: loadFindings(loaded, uri), text: loaded.text };
   const context = new ValidationContext(loaded.source, uri, options);
   const typed = checkSchema(context);

@@ -7,6 +7,7 @@ import { FileArtifactStore } from '../../src/artifacts/file-artifact-store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const EXECUTION = '3f1c2a8e-0000-4000-8000-000000000001';
+const LATER = '3f1c2a8e-0000-4000-8000-000000000002';
 
 describe('FileArtifactStore', () => {
   it('stores content once by sha256 and indexes it per execution and task', async () => {
@@ -158,5 +159,28 @@ describe('FileArtifactStore', () => {
     await Promise.all(puts);
     const tasks = (await store.list({ executionId: EXECUTION })).map((artifact) => artifact.task);
     expect(tasks.sort()).toEqual(Array.from({ length: 20 }, (_, index) => `s.t${index}`).sort());
+  });
+
+  it('indexes stored artifacts under another execution with one line each, and the same content again adds none', async () => {
+    using dir = makeTempDir();
+    const root = join(dir.path, 'artifacts');
+    const store = new FileArtifactStore({ root });
+    const orders = await store.put({ executionId: EXECUTION, task: 'extract.orders', path: 'orders.jsonl', sourcePath: dir.write('o', '{"id":1}\n'), type: 'dataset' });
+    const report = await store.put({ executionId: EXECUTION, task: 'load.report', path: 'report.json', sourcePath: dir.write('r', '{}') });
+
+    const indexed = await store.indexExisting({ executionId: LATER, artifacts: [orders, report] });
+    expect(indexed).toEqual([{ ...orders, executionId: LATER }, { ...report, executionId: LATER }]);
+    expect(await store.list({ executionId: LATER })).toEqual(indexed);
+    await store.indexExisting({ executionId: LATER, artifacts: [orders] });
+    expect(readFileSync(join(root, 'index', `${LATER}.ndjson`), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('indexes nothing under the other execution when one of the artifacts has no blob here', async () => {
+    using dir = makeTempDir();
+    const store = new FileArtifactStore({ root: join(dir.path, 'artifacts') });
+    const stored = await store.put({ executionId: EXECUTION, task: 's.t', path: 'a', sourcePath: dir.write('a', 'a') });
+    const gone = { ...stored, path: 'b', sha256: 'f'.repeat(64) };
+    await expect(store.indexExisting({ executionId: LATER, artifacts: [stored, gone] })).rejects.toThrow(`Artifact \`b\` of task s.t (execution ${EXECUTION}) is indexed but its blob`);
+    expect(await store.hasExecution(LATER)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/artifacts/file-artifact-store.js';
@@ -28,5 +28,36 @@ describe('restoreArtifacts', () => {
     await store.put({ executionId: OLD, task: 'extract.orders', path: 'orders.jsonl', sourcePath: dir.write('o', 'x') });
     await expect(restoreArtifacts({ store, fromExecutionId: OLD, toExecutionId: NEW, tasks: ['extract.orders', 'transform.join'], outputDir: join(dir.path, 'out'), verify: true }))
       .rejects.toThrow(`Execution ${OLD} stored no artifacts for transform.join; nothing to restore for them`);
+  });
+
+  it('restores several tasks\' artifacts, each in place with the content stored, indexed in the order listed', async () => {
+    using dir = makeTempDir();
+    const store = new FileArtifactStore({ root: join(dir.path, 'artifacts') });
+    const outputs = [
+      { task: 'extract.orders', path: 'raw/orders.jsonl', content: '{"id":1}\n' },
+      { task: 'extract.orders', path: 'raw/customers.jsonl', content: '{"id":2}\n' },
+      { task: 'load.report', path: 'report.json', content: '{"rows":2}' },
+    ];
+    for (const output of outputs) await store.put({ executionId: OLD, task: output.task, path: output.path, sourcePath: dir.write(output.path, output.content) });
+    const outputDir = join(dir.path, 'new-output');
+
+    const events = await restoreArtifacts({ store, fromExecutionId: OLD, toExecutionId: NEW, tasks: ['extract.orders', 'load.report'], outputDir });
+    expect(events.map((event) => event.path)).toEqual(outputs.map((output) => output.path));
+    for (const output of outputs) expect(readFileSync(join(outputDir, output.path), 'utf8')).toBe(output.content);
+    expect((await store.list({ executionId: NEW })).map((artifact) => artifact.sha256)).toEqual(events.map((event) => event.sha256));
+  });
+
+  it('indexes nothing under the new execution when a stored copy fails its sha256 check', async () => {
+    using dir = makeTempDir();
+    const store = new FileArtifactStore({ root: join(dir.path, 'artifacts') });
+    await store.put({ executionId: OLD, task: 'extract.orders', path: 'orders.jsonl', sourcePath: dir.write('o', 'good') });
+    const damaged = await store.put({ executionId: OLD, task: 'load.report', path: 'report.json', sourcePath: dir.write('r', '{}') });
+    const blob = new URL(damaged.uri);
+    chmodSync(blob, 0o644);
+    writeFileSync(blob, '[]');
+
+    await expect(restoreArtifacts({ store, fromExecutionId: OLD, toExecutionId: NEW, tasks: ['extract.orders', 'load.report'], outputDir: join(dir.path, 'out') }))
+      .rejects.toThrow(/Artifact `report.json` of task load.report .* is corrupted/);
+    expect(await store.hasExecution(NEW)).toBe(false);
   });
 });

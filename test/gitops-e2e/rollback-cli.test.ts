@@ -8,7 +8,7 @@ import { makeWritable } from '../../src/gitops/extract-tree.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { startCli } from './cli-process.js';
-import { artifactHashes, ledgerFiles, lettersRepo, readLedger, runAndId, startedTasks } from './rollback-fixture.js';
+import { artifactHashes, LETTERS_PIPELINE, ledgerFiles, lettersRepo, readLedger, runAndId, startedTasks } from './rollback-fixture.js';
 
 const ALL = ['extract.fetch', 'transform.letter', 'publish.report'];
 
@@ -108,6 +108,21 @@ describe('orchestrate rollback execute', () => {
       expect(ledgerFiles(workdir)).toEqual(before);
       const json = JSON.parse(runCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad, '--to-sha', v1, '--dry-run', '--format', 'json'], { env }).stdout) as { restored: { task: string }[]; rerun: { task: string }[]; target_sha: string };
       expect(json).toMatchObject({ target_sha: v1, restored: [{ task: 'extract.fetch' }], rerun: [{ task: 'transform.letter' }, { task: 'publish.report' }] });
+    } finally {
+      await makeWritable(workdir);
+    }
+  });
+
+  it('exits 1 with the findings, running nothing, when the target commit\'s pipeline does not validate', async () => {
+    using temp = makeTempDir();
+    const { repo, workdir, env, bad } = ranBoth(temp);
+    try {
+      const v3 = repo.commit({ 'pipelines/letters.yaml': LETTERS_PIPELINE.replace('scripts/letter.js', 'scripts/missing.js') }, 'v3');
+      const ledgersBefore = ledgerFiles(workdir);
+      const result = runCli(['rollback', 'execute', '--repo', repo.path, '--execution-id', bad, '--to-sha', v3, '--strategy', 'revert'], { env });
+      expect(result.stderr).toContain('pipelines/letters.yaml:14:17  error  structure/missing-file  `scripts/missing.js` does not exist');
+      expect(result.status).toBe(1);
+      expect(ledgerFiles(workdir)).toEqual(ledgersBefore);
     } finally {
       await makeWritable(workdir);
     }

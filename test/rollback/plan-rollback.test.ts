@@ -1,8 +1,8 @@
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { StoredArtifact } from '../../src/artifacts/artifact-store.js';
 import { planRollback, type PlanRequest } from '../../src/rollback/plan-rollback.js';
 import type { PipelineAtCommit } from '../../src/rollback/task-versions.js';
+import { parsePipelineText } from '../../src/spec/load-source.js';
 import { pipeline as pipelineSchema } from '../../src/spec/schema/pipeline.js';
 import type { TaskStatus } from '../../src/state/events.js';
 import type { ExecutionState } from '../../src/state/fold.js';
@@ -30,10 +30,12 @@ stages:
 const TASKS = ['extract.orders', 'extract.customers', 'transform.join', 'load.warehouse', 'load.report'];
 
 function at(sha: string, parallel: boolean, versions: Record<string, string> = {}): PipelineAtCommit {
+  const parsed = parsePipelineText('pipelines/etl.yaml', Buffer.from(pipelineYaml(parallel)));
   return {
     sha: sha.repeat(40),
     file: 'pipelines/etl.yaml',
-    pipeline: pipelineSchema.parse(parse(pipelineYaml(parallel))),
+    pipeline: pipelineSchema.parse(parsed.source?.value),
+    parsed,
     taskVersions: new Map(TASKS.map((task) => [task, versions[task] ?? `v-${task}`])),
   };
 }

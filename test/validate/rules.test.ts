@@ -335,6 +335,16 @@ const STRUCTURE: Case[] = [
     yaml: [...oneStage('      - { name: t, type: noop }'), 'schedule:', '  cron: "0 2 * * *"', '  timezone: America/New_Yrok'],
     expected: [at('structure/unknown-timezone', [9, 13, 9, 29], 'did you mean `America/New_York`?')],
   },
+  ...['US/Eastern', 'Etc/UTC', 'UTC', 'america/new_york'].map((zone) => ({
+    name: `unknown-timezone: none for \`${zone}\`, a name the runtime accepts though it does not list it`,
+    yaml: [...oneStage('      - { name: t, type: noop }'), 'schedule:', '  cron: "0 2 * * *"', `  timezone: ${zone}`],
+    expected: [],
+  })),
+  {
+    name: 'unknown-timezone: a made-up zone, with nothing close to suggest',
+    yaml: [...oneStage('      - { name: t, type: noop }'), 'schedule:', '  cron: "0 2 * * *"', '  timezone: Mars/Olympus_Mons'],
+    expected: [at('structure/unknown-timezone', [9, 13, 9, 30], 'Unknown time zone `Mars/Olympus_Mons`')],
+  },
   {
     name: 'unknown-resource-stage: a key under resources that names no stage',
     yaml: [...HEADER, 'resources:', '  defualt: { cpu: 1 }', '  s: { cpu: 2 }', 'stages:', '  - name: s', '    tasks:', '      - { name: t, type: noop }'],

@@ -50,9 +50,10 @@ export async function rollbackExecution(flags: RollbackFlags): Promise<number> {
 
 /** The pipeline at the target and, from the commit and artifacts of the execution restored from, what to restore and what to re-run. */
 async function planTarget(workdir: string, source: Source, target: RollbackTarget, flags: RollbackFlags): Promise<{ targetAt: PipelineAtCommit; plan: RollbackPlan }> {
+  const read = readingOnce(source);
   const [targetAt, sourceAt] = await Promise.all([
-    pipelineAtTarget(source, target, flags.pipelinesDir),
-    target.source ? readPipelineAt(source, target.source.sha, target.source.created.pipeline_file) : undefined,
+    pipelineAtTarget(source, read, target, flags.pipelinesDir),
+    target.source ? read(target.source.sha, target.source.created.pipeline_file) : undefined,
   ]);
   const artifactStore = new FileArtifactStore({ root: join(workdir, 'artifacts') });
   const plan = planRollback({
@@ -85,13 +86,29 @@ function refuseUnlessForced(target: RollbackTarget, force: boolean): void {
   }
 }
 
+type ReadPipelineAt = (sha: string, file: string) => Promise<PipelineAtCommit>;
+
+/**
+ * `readPipelineAt`, once per commit and file: a rollback to the commit its source execution ran
+ * (`--to-sha` of a good run) asks for the same file at the same commit twice.
+ */
+function readingOnce(source: Source): ReadPipelineAt {
+  const reads = new Map<string, Promise<PipelineAtCommit>>();
+  return (sha, file) => {
+    const key = `${sha}\u0000${file}`;
+    const read = reads.get(key) ?? readPipelineAt(source, sha, file);
+    reads.set(key, read);
+    return read;
+  };
+}
+
 /** The pipeline where the rolled-back execution recorded it, or wherever a file of that name lives at the target. */
-async function pipelineAtTarget(source: Source, target: RollbackTarget, pipelinesDir: string): Promise<PipelineAtCommit> {
+async function pipelineAtTarget(source: Source, read: ReadPipelineAt, target: RollbackTarget, pipelinesDir: string): Promise<PipelineAtCommit> {
   const { created } = target.rolledBack;
-  const recorded = await readPipelineAt(source, target.sha, created.pipeline_file).catch(() => undefined);
+  const recorded = await read(target.sha, created.pipeline_file).catch(() => undefined);
   if (recorded && recorded.pipeline.name === created.pipeline) return recorded;
   const version = await findPipelineVersion(source, target.sha, created.pipeline, pipelinesDir);
-  return readPipelineAt(source, target.sha, version.file);
+  return read(target.sha, version.file);
 }
 
 function stageOption(flags: RollbackFlags, target: RollbackTarget, targetAt: PipelineAtCommit): { fromStage?: string } {

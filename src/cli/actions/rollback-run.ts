@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config/config.js';
 import type { LaunchResult } from '../../engine/launch-execution.js';
 import { notifyRollback } from '../../rollback/notify-rollback.js';
@@ -35,7 +35,9 @@ export async function runRollbackWithConsole(request: RollbackRunRequest): Promi
   const { flags, config, store, target, targetAt, plan } = request;
   const { executionId, workspace } = request.prepared;
   await request.prepared.ready;
-  const report = await validateFiles({ paths: [join(workspace, targetAt.file)], strict: false, root: workspace });
+  // Absolute, as validateFiles names the files it finds: the parse it is handed is looked up by that name.
+  const file = resolve(workspace, targetAt.file);
+  const report = await validateFiles({ paths: [file], strict: false, root: workspace, parsed: new Map([[file, targetAt.parsed]]) });
   const pipeline = report.files[0]?.pipeline;
   if (report.findings.length > 0 || !pipeline) process.stderr.write(formatHuman(report, { color: useColor(process.stderr) }));
   if (!report.valid || !pipeline) return 1;
@@ -57,7 +59,7 @@ export async function runRollbackWithConsole(request: RollbackRunRequest): Promi
       verify: flags.verify === true,
       pipeline,
       pipelineFile: targetAt.file,
-      pipelineHash: pipelineHash(join(workspace, targetAt.file), pipeline, workspace),
+      pipelineHash: pipelineHash(file, pipeline, workspace),
       workspace,
       workdir: config.workdir,
       commitSha: target.sha,

@@ -1,6 +1,5 @@
 import { DEFAULT_LOAD_LIMITS } from '../../spec/load-source.js';
 import { validateFiles, type ValidationRequest } from '../../validate/validate-files.js';
-import { checkConnections } from '../../validate/connections/check-connections.js';
 import { checkResources } from '../../validate/resources/check-resources.js';
 import { formatHuman } from '../../validate/report/human.js';
 import { toValidationJson } from '../../validate/report/json.js';
@@ -44,7 +43,13 @@ export async function validatePipelines(flags: ValidatePipelineFlags): Promise<v
 /** The opt-in checks that reach outside the files: the network, this machine's capacity and PATH. */
 function extraChecksFor(flags: ValidatePipelineFlags): NonNullable<ValidationRequest['extraChecks']> {
   const checks: NonNullable<ValidationRequest['extraChecks']>[number][] = [];
-  if (flags.checkConnections) checks.push((files) => checkConnections(files, { timeoutMs: flags.connectionTimeout }));
+  if (flags.checkConnections) {
+    // Loaded only when asked for: the probes bring node:http, node:https and node:tls, ~5 ms of every start otherwise.
+    checks.push(async (files) => {
+      const { checkConnections } = await import('../../validate/connections/check-connections.js');
+      await checkConnections(files, { timeoutMs: flags.connectionTimeout });
+    });
+  }
   if (flags.checkResources) {
     checks.push((files) => checkResources(files, { capacity: { cpu: flags.capacityCpu, memoryBytes: flags.capacityMemory, gpu: flags.capacityGpu } }));
   }
