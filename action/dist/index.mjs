@@ -14044,7 +14044,7 @@ async function extractTree(mirror, location, sha, dir) {
     rmSync(index, { force: true });
   }
 }
-async function updateTree(mirror, location, sha, dir, index) {
+async function updateTree(mirror, location, sha, dir, index, changed) {
   const env = { GIT_INDEX_FILE: resolve2(index) };
   if (!existsSync2(env.GIT_INDEX_FILE)) {
     await checkOutThrough(mirror, location, sha, newDirectory(dir), env.GIT_INDEX_FILE);
@@ -14054,9 +14054,9 @@ async function updateTree(mirror, location, sha, dir, index) {
   }
   const target = resolve2(dir);
   try {
-    const changed = (await run("git", ["diff-index", "--cached", "--name-only", "--no-renames", "-z", sha, "--"], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout;
+    const paths = changed ?? (await run("git", ["diff-index", "--cached", "--name-only", "--no-renames", "-z", sha, "--"], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout.split("\0").filter((path) => path !== "");
     const update = () => runSilentGit(mirror, location, ["-c", "core.trustctime=false", "--work-tree", target, "read-tree", "-m", "-u", sha], env);
-    await withWritableParents(target, changed.split("\0").filter((path) => path !== ""), update);
+    await withWritableParents(target, paths, update);
   } catch (error62) {
     throw gitFailure(`Updating a checkout to ${sha}`, location, error62);
   }
@@ -14125,12 +14125,60 @@ async function readBlobs(objects, sha, paths) {
   return result;
 }
 
+// src/gitops/tree-diff.ts
+var TREE_MODE = "40000";
+async function diffCommits(objects, base, head) {
+  const changed = [];
+  const [baseTree, headTree] = await objects.read([`${base}^{tree}`, `${head}^{tree}`]);
+  if (baseTree?.type !== "tree" || headTree?.type !== "tree") throw new TransientError(`No commit ${baseTree?.type === "tree" ? head : base} in the mirror to compare`);
+  let level = baseTree.sha === headTree.sha ? [] : [{ prefix: "", base: baseTree.sha, head: headTree.sha }];
+  while (level.length > 0) {
+    const names = level.flatMap((pair) => [pair.base, pair.head].filter((sha) => sha !== void 0));
+    const trees = /* @__PURE__ */ new Map();
+    const read = await objects.read(names);
+    names.forEach((sha, index) => trees.set(sha, parseTree(read[index]?.content, sha)));
+    const next = [];
+    for (const pair of level) {
+      const before = pair.base === void 0 ? /* @__PURE__ */ new Map() : trees.get(pair.base);
+      const after = pair.head === void 0 ? /* @__PURE__ */ new Map() : trees.get(pair.head);
+      for (const name2 of /* @__PURE__ */ new Set([...before.keys(), ...after.keys()])) {
+        const [was, is2] = [before.get(name2), after.get(name2)];
+        if (was && is2 && was.sha === is2.sha && was.mode === is2.mode) continue;
+        const path = pair.prefix + name2;
+        const [wasTree, isTree] = [was?.mode === TREE_MODE, is2?.mode === TREE_MODE];
+        if (wasTree || isTree) next.push({ prefix: `${path}/`, ...wasTree ? { base: was?.sha } : {}, ...isTree ? { head: is2?.sha } : {} });
+        if (was && !wasTree && is2 && !isTree) changed.push({ path, status: "modified" });
+        else if (was && !wasTree) changed.push({ path, status: "deleted" });
+        else if (is2 && !isTree) changed.push({ path, status: "added" });
+      }
+    }
+    level = next;
+  }
+  return changed.sort((a, b4) => Buffer.compare(Buffer.from(a.path), Buffer.from(b4.path)));
+}
+function parseTree(content, sha) {
+  if (!content) throw new TransientError(`Tree ${sha} is missing from the mirror`);
+  const idLength = sha.length / 2;
+  const entries = /* @__PURE__ */ new Map();
+  let offset = 0;
+  while (offset < content.length) {
+    const space = content.indexOf(32, offset);
+    const nul = content.indexOf(0, space);
+    if (space === -1 || nul === -1 || nul + 1 + idLength > content.length) throw new TransientError(`Tree ${sha} in the mirror is damaged`);
+    const mode = content.toString("latin1", offset, space);
+    entries.set(content.toString("utf8", space + 1, nul), { mode, sha: content.toString("hex", nul + 1, nul + 1 + idLength) });
+    offset = nul + 1 + idLength;
+  }
+  return entries;
+}
+
 // src/gitops/git-source.ts
 var FULL_SHA = /^[0-9a-f]{40}$/;
 var PLAIN_NAME = /^(?!.*\.\.)(?!-)[A-Za-z0-9._/-]+(?<![./])$/;
 var REMOTE_HEAD = "refs/orchestrate/remote-head";
 var PIN_PREFIX = "refs/orchestrate/pins/";
 var LOCK_RETRIES = 5;
+var KEPT_DIFFS = 16;
 var GitSource = class {
   display;
   /** Absolute path of the bare mirror. */
@@ -14141,6 +14189,8 @@ var GitSource = class {
   /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
   present = /* @__PURE__ */ new Set();
   objects;
+  /** Two commits differ the same way forever. */
+  diffs = /* @__PURE__ */ new Map();
   constructor(options) {
     this.location = locateRepository(options.repo, options.env);
     this.display = this.location.display;
@@ -14188,22 +14238,24 @@ var GitSource = class {
     return sha;
   }
   async diff(base, head) {
-    const output2 = await this.run("git diff", ["diff", "--name-status", "--no-renames", "-z", base, head, "--"]);
-    const parts = output2.split("\0");
-    const changed = [];
-    for (let index = 0; index + 1 < parts.length; index += 2) {
-      const code2 = parts[index]?.charAt(0);
-      const path = parts[index + 1] ?? "";
-      changed.push({ path, status: code2 === "A" ? "added" : code2 === "D" ? "deleted" : "modified" });
+    const key = `${base}..${head}`;
+    const known = this.diffs.get(key);
+    if (known) return known;
+    const found = this.ensureMirror().then(() => diffCommits(this.objects, base, head));
+    if (FULL_SHA.test(base) && FULL_SHA.test(head)) {
+      this.diffs.set(key, found);
+      found.catch(() => this.diffs.delete(key));
+      if (this.diffs.size > KEPT_DIFFS) this.diffs.delete(this.diffs.keys().next().value);
     }
-    return changed;
+    return found;
   }
   async checkout(sha, dir, options = {}) {
     if (options.pin !== false) await this.pin(sha);
     await extractTree(this.mirror, this.location, sha, dir);
   }
-  updateTree(sha, dir, index) {
-    return updateTree(this.mirror, this.location, sha, dir, index);
+  async updateTree(sha, dir, index, from) {
+    const changed = from === void 0 ? void 0 : (await this.diff(from, sha)).map((file2) => file2.path);
+    return updateTree(this.mirror, this.location, sha, dir, index, changed);
   }
   async pin(sha) {
     if (!FULL_SHA.test(sha)) throw new UsageError(`Only full SHAs are pinned, got \`${sha}\`; resolve the name first`);

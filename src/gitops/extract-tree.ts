@@ -33,7 +33,7 @@ export async function extractTree(mirror: string, location: RepositoryLocation, 
  * Either way `dir` ends read-only and `index` describes it. Git refuses the update when a file
  * was written since (its stat data no longer matches `index`): between calls, leave `dir` alone.
  */
-export async function updateTree(mirror: string, location: RepositoryLocation, sha: string, dir: string, index: string): Promise<void> {
+export async function updateTree(mirror: string, location: RepositoryLocation, sha: string, dir: string, index: string, changed?: readonly string[]): Promise<void> {
   const env = { GIT_INDEX_FILE: resolve(index) };
   if (!existsSync(env.GIT_INDEX_FILE)) {
     await checkOutThrough(mirror, location, sha, newDirectory(dir), env.GIT_INDEX_FILE);
@@ -46,10 +46,11 @@ export async function updateTree(mirror: string, location: RepositoryLocation, s
   }
   const target = resolve(dir);
   try {
-    const changed = (await run('git', ['diff-index', '--cached', '--name-only', '--no-renames', '-z', sha, '--'], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout;
+    // What differs between the index and `sha`, unless the caller knows it from the commits' diff.
+    const paths = changed ?? (await run('git', ['diff-index', '--cached', '--name-only', '--no-renames', '-z', sha, '--'], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout.split('\0').filter((path) => path !== '');
     // Making the tree read-only changed every file's ctime, and nothing else: git need not compare it.
     const update = () => runSilentGit(mirror, location, ['-c', 'core.trustctime=false', '--work-tree', target, 'read-tree', '-m', '-u', sha], env);
-    await withWritableParents(target, changed.split('\0').filter((path) => path !== ''), update);
+    await withWritableParents(target, paths, update);
   } catch (error) {
     throw gitFailure(`Updating a checkout to ${sha}`, location, error);
   }

@@ -6,6 +6,7 @@ import { CatFileSession } from './cat-file-session.js';
 import { extractTree, updateTree } from './extract-tree.js';
 import { gitFailure, openGit, runSilentGit } from './git-env.js';
 import { readBlobs } from './read-blobs.js';
+import { diffCommits } from './tree-diff.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
 import type { ChangedFile, Source } from './source.js';
 
@@ -24,6 +25,8 @@ const PLAIN_NAME = /^(?!.*\.\.)(?!-)[A-Za-z0-9._/-]+(?<![./])$/;
 const REMOTE_HEAD = 'refs/orchestrate/remote-head';
 export const PIN_PREFIX = 'refs/orchestrate/pins/';
 const LOCK_RETRIES = 5;
+/** Diffs kept: a reconcile asks for base..head, then its spare tree for the same pair. */
+const KEPT_DIFFS = 16;
 
 /**
  * A `Source` over a bare mirror of the repository, kept with the system git: reads of objects and
@@ -39,6 +42,8 @@ export class GitSource implements Source {
   /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
   private readonly present = new Set<string>();
   private readonly objects: CatFileSession;
+  /** Two commits differ the same way forever. */
+  private readonly diffs = new Map<string, Promise<ChangedFile[]>>();
 
   constructor(options: GitSourceOptions) {
     this.location = locateRepository(options.repo, options.env);
@@ -98,15 +103,17 @@ export class GitSource implements Source {
   }
 
   async diff(base: string, head: string): Promise<ChangedFile[]> {
-    const output = await this.run('git diff', ['diff', '--name-status', '--no-renames', '-z', base, head, '--']);
-    const parts = output.split('\0');
-    const changed: ChangedFile[] = [];
-    for (let index = 0; index + 1 < parts.length; index += 2) {
-      const code = parts[index]?.charAt(0);
-      const path = parts[index + 1] ?? '';
-      changed.push({ path, status: code === 'A' ? 'added' : code === 'D' ? 'deleted' : 'modified' });
+    const key = `${base}..${head}`;
+    const known = this.diffs.get(key);
+    if (known) return known;
+    const found = this.ensureMirror().then(() => diffCommits(this.objects, base, head));
+    // Only full SHAs name the same commits next time; a failure is not kept either.
+    if (FULL_SHA.test(base) && FULL_SHA.test(head)) {
+      this.diffs.set(key, found);
+      found.catch(() => this.diffs.delete(key));
+      if (this.diffs.size > KEPT_DIFFS) this.diffs.delete(this.diffs.keys().next().value as string);
     }
-    return changed;
+    return found;
   }
 
   async checkout(sha: string, dir: string, options: { pin?: boolean } = {}): Promise<void> {
@@ -114,8 +121,9 @@ export class GitSource implements Source {
     await extractTree(this.mirror, this.location, sha, dir);
   }
 
-  updateTree(sha: string, dir: string, index: string): Promise<void> {
-    return updateTree(this.mirror, this.location, sha, dir, index);
+  async updateTree(sha: string, dir: string, index: string, from?: string): Promise<void> {
+    const changed = from === undefined ? undefined : (await this.diff(from, sha)).map((file) => file.path);
+    return updateTree(this.mirror, this.location, sha, dir, index, changed);
   }
 
   async pin(sha: string): Promise<void> {

@@ -27,9 +27,10 @@ export interface Source {
   /**
    * Brings the read-only tree `dir` to `sha` through its own index file `index`, writing only the
    * files that differ from the tree an earlier call left there; without `index` yet, checks `sha`
-   * out whole into `dir` (created, must be empty). Pins nothing; `dir` ends read-only.
+   * out whole into `dir` (created, must be empty). Pins nothing; `dir` ends read-only. `from`, the
+   * commit the tree holds, lets the files to write come from the diff of the two commits.
    */
-  updateTree(sha: string, dir: string, index: string): Promise<void>;
+  updateTree(sha: string, dir: string, index: string, from?: string): Promise<void>;
   /** Keeps `sha` reachable under `refs/orchestrate/pins/<sha>`, whatever happens to branches upstream. */
   pin(sha: string): Promise<void>;
   /** File contents at `sha`; a path missing there (or not a file) is absent from the map. */

@@ -57,7 +57,7 @@ export class SpareTree {
     try {
       // From here on it is no spare: a controller killed during the update leaves it to be removed.
       rmSync(spare.dir + READY);
-      await this.source.updateTree(sha, spare.dir, spare.dir + INDEX);
+      await this.source.updateTree(sha, spare.dir, spare.dir + INDEX, spare.sha);
       rmSync(spare.dir + INDEX);
       return spare.dir;
     } catch (error) {

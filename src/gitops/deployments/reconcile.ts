@@ -93,10 +93,12 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
   const base = state.active?.sha ?? null;
   // Pinned while it is validated: a deployment is only recorded once its commit is pinned, and a
   // commit that fails stays reachable for whoever looks into why.
+  // Evaluation first: its reads go out before the pin's git process is forked.
+  const evaluating = deps.evaluate(base, head, state.active?.versions ?? []);
   const pinned = deps.pin(head);
   // A failed pin is reported by the `await` before the record, not as an unhandled rejection.
   pinned.catch(() => undefined);
-  const evaluation = await deps.evaluate(base, head, state.active?.versions ?? []);
+  const evaluation = await evaluating;
   const failed = evaluation.errors > 0;
   const changes = compareVersions(state.active?.versions ?? [], evaluation.versions);
   const runs = failed ? [] : evaluation.runOnDeploy.filter((name) => changes.added.includes(name) || changes.changed.includes(name));
