@@ -35316,7 +35316,7 @@ function parsePipelineBlob(path, bytes) {
   const loaded = parsePipelineText(path, bytes);
   const value2 = loaded.source?.value;
   const typed = pipeline.safeParse(value2);
-  return { path, value: value2, pipeline: typed.success ? typed.data : void 0 };
+  return { path, value: value2, pipeline: typed.success ? typed.data : void 0, loaded };
 }
 function filesReferencedBy(blob) {
   const paths = /* @__PURE__ */ new Set();

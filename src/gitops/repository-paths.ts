@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parsePipelineText } from '../spec/load-source.js';
+import { parsePipelineText, type LoadResult } from '../spec/load-source.js';
 import { referencedFiles } from '../spec/referenced-files.js';
 import { hasTemplate } from '../spec/template.js';
 import { walkStrings } from '../validate/walk-strings.js';
@@ -34,13 +34,15 @@ export interface ParsedBlob {
   path: string;
   value: unknown;
   pipeline?: Pipeline;
+  /** The parse itself, with positions: validating the file need not parse it again. */
+  loaded: LoadResult;
 }
 
 export function parsePipelineBlob(path: string, bytes: Buffer): ParsedBlob {
   const loaded = parsePipelineText(path, bytes);
   const value = loaded.source?.value;
   const typed = pipelineSchema.safeParse(value);
-  return { path, value, pipeline: typed.success ? typed.data : undefined };
+  return { path, value, pipeline: typed.success ? typed.data : undefined, loaded };
 }
 
 /**

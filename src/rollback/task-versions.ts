@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { graphOfPipeline } from '../dag/pipeline-graph.js';
 import { UsageError } from '../errors.js';
-import { toRepositoryPath } from '../gitops/repository-paths.js';
+import { parsePipelineBlob, toRepositoryPath } from '../gitops/repository-paths.js';
 import type { Source } from '../gitops/source.js';
-import { parsePipelineText, type LoadResult } from '../spec/load-source.js';
+import type { LoadResult } from '../spec/load-source.js';
 import { referencedFiles } from '../spec/referenced-files.js';
-import { pipeline as pipelineSchema, type Pipeline } from '../spec/schema/pipeline.js';
+import type { Pipeline } from '../spec/schema/pipeline.js';
 
 /** A pipeline at one commit with the version of each of its tasks. */
 export interface PipelineAtCommit {
@@ -26,9 +26,8 @@ export interface PipelineAtCommit {
  */
 export async function readPipelineAt(source: Source, sha: string, file: string): Promise<PipelineAtCommit> {
   const blob = (await source.readFiles(sha, [file])).get(file);
-  const parsed = blob ? parsePipelineText(file, blob) : undefined;
-  const typed = parsed?.source ? pipelineSchema.safeParse(parsed.source.value) : undefined;
-  const pipeline = typed?.success ? typed.data : undefined;
+  const parsed = blob ? parsePipelineBlob(file, blob) : undefined;
+  const pipeline = parsed?.pipeline;
   if (!parsed || !pipeline) throw new UsageError(`${file} at ${sha.slice(0, 12)} in ${source.display} is missing or does not match the pipeline schema; run \`orchestrate validate repo --head ${sha.slice(0, 12)}\``);
   const perTask = graphOfPipeline(pipeline).nodes.map((node) => ({
     id: node.id,
@@ -49,5 +48,5 @@ export async function readPipelineAt(source: Source, sha: string, file: string):
     }
     taskVersions.set(entry.id, `sha256:${hash.digest('hex')}`);
   }
-  return { sha, file, pipeline, parsed, taskVersions };
+  return { sha, file, pipeline, parsed: parsed.loaded, taskVersions };
 }

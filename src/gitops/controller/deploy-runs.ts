@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ArtifactStore } from '../../artifacts/artifact-store.js';
 import { launchExecution } from '../../engine/launch-execution.js';
@@ -17,6 +18,8 @@ import { StagedTrees } from './staged-trees.js';
 
 /** The reason the engine records when an execution's signal aborts it: what a controller shutdown leaves. */
 export const SHUTDOWN_REASON = 'cancelled by signal';
+/** The longest a spare tree's checkout waits for the runs a reconcile started. */
+const SPARE_DELAY_MS = 1_000;
 
 export interface DeployRunsOptions {
   source: Source;
@@ -74,6 +77,8 @@ export class DeployRuns {
   private closing = false;
   private endGrace: (() => void) | undefined;
   private readonly trees: StagedTrees;
+  /** The spare tree's checkout once it was started: part of being idle. */
+  private spare: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DeployRunsOptions) {
     this.trees = new StagedTrees(options.source, options.workdir, options.logger);
@@ -86,12 +91,17 @@ export class DeployRuns {
 
   /**
    * Removes the trees staged for executions that did not start (a deployment that failed, or
-   * nothing changed), and starts checking out the spare tree the next deployment's run will be
-   * brought to its commit from: the reconcile is over, so that checkout no longer delays it.
+   * nothing changed), and checks out the spare tree the next deployment's run will be brought to
+   * its commit from. That checkout waits until the runs started meanwhile are done, or for
+   * SPARE_DELAY_MS: its git processes would otherwise compete with their first tasks.
    */
   discardStagedTrees(): Promise<void> {
     const discarded = this.trees.discard();
-    if (!this.closing) void this.trees.prepareSpare();
+    if (!this.closing) {
+      this.spare = Promise.race([this.runsDone(), sleep(SPARE_DELAY_MS, undefined, { ref: false })])
+        .then(() => (this.closing ? undefined : this.trees.prepareSpare()))
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not check out a spare tree'));
+    }
     return discarded;
   }
 
@@ -140,8 +150,13 @@ export class DeployRuns {
     return resumed;
   }
 
-  /** Resolves when every execution running now has finished. */
+  /** Resolves when every execution running now has finished, and so has the spare tree's checkout. */
   async idle(): Promise<void> {
+    await this.runsDone();
+    await this.spare;
+  }
+
+  private async runsDone(): Promise<void> {
     await Promise.allSettled([...this.running.values()].map((run) => run.done));
   }
 
