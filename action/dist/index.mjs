@@ -10383,7 +10383,7 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, renameSync, rmSync as rmSync2 } from "node:fs";
 import { dirname, join as join3, resolve as resolve3 } from "node:path";
 
-// src/gitops/cat-file-session.ts
+// src/gitops/git-pipe.ts
 import { spawn } from "node:child_process";
 
 // src/gitops/git-env.ts
@@ -13911,51 +13911,44 @@ async function runSilentGit(baseDir, location, args, extra = {}) {
   }
 }
 
-// src/gitops/cat-file-session.ts
-var HEADER = /^([0-9a-f]{40,64}) (\w+) (\d+)$/;
-var NEWLINE = 10;
-var CatFileSession = class {
-  constructor(mirror, location) {
+// src/gitops/git-pipe.ts
+var GitPipe = class {
+  constructor(mirror, location, args) {
     this.mirror = mirror;
     this.location = location;
+    this.args = args;
   }
   mirror;
   location;
+  args;
   child;
   queue = [];
-  /** Bytes received and not yet parsed. */
-  chunks = [];
-  buffered = 0;
-  /** Size of the object body being received (with its trailing newline), once its header is parsed. */
-  body;
   stderr = "";
-  /** The objects `names` point at, in order; `undefined` where git finds none (or the name is ambiguous). */
-  read(names) {
-    if (names.some((name2) => name2 === "" || /[\n\r]/.test(name2))) return Promise.reject(new TransientError("An object name for git cat-file is empty or holds a line break"));
-    if (names.length === 0) return Promise.resolve([]);
-    return new Promise((resolve11, reject) => {
-      const child = this.child ?? this.start();
-      this.queue.push({ names, objects: [], resolve: resolve11, reject });
-      pipe(child.stdout).ref();
-      child.stdin.write(names.map((name2) => `${name2}
-`).join(""));
-    });
-  }
-  /** Ends the process; reads still waiting fail. The next read starts a new one. */
+  /** Ends the process; requests still waiting fail. The next request starts a new one. */
   close() {
     const child = this.child;
     if (!child) return;
     this.child = void 0;
     child.stdin.end();
-    this.fail(new TransientError(`git cat-file for ${this.location.display} was closed`));
+    this.fail(new TransientError(`git ${this.args[0]} for ${this.location.display} was closed`));
+  }
+  send(pending, input2) {
+    const child = this.child ?? this.start();
+    this.queue.push(pending);
+    pipe(child.stdout).ref();
+    child.stdin.write(input2);
+  }
+  /** The oldest request was answered: removes it; with none left, stops holding the event loop. */
+  answered() {
+    const pending = this.queue.shift();
+    if (this.queue.length === 0 && this.child) pipe(this.child.stdout).unref();
+    return pending;
   }
   start() {
-    const child = spawn("git", ["--git-dir", this.mirror, "cat-file", "--batch"], { env: gitEnvironment(this.location), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("git", ["--git-dir", this.mirror, ...this.args], { env: gitEnvironment(this.location), stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
-    this.chunks = [];
-    this.buffered = 0;
-    this.body = void 0;
     this.stderr = "";
+    this.reset();
     child.unref();
     pipe(child.stdin).unref();
     pipe(child.stderr).unref();
@@ -13965,7 +13958,7 @@ var CatFileSession = class {
     child.on("error", (error62) => this.ended(child, new TransientError(`Cannot start git: ${error62.message}`, { cause: error62 })));
     child.on("close", (code2) => {
       const detail = sanitize(this.stderr.trim(), this.location);
-      this.ended(child, new TransientError(`Reading from ${this.location.display} failed (git cat-file exit ${code2})${detail ? `: ${detail}` : ""}`));
+      this.ended(child, new TransientError(`git ${this.args[0]} in ${this.location.display} failed (exit ${code2})${detail ? `: ${detail}` : ""}`));
     });
     return child;
   }
@@ -13977,6 +13970,35 @@ var CatFileSession = class {
   fail(error62) {
     for (const pending of this.queue.splice(0)) pending.reject(error62);
   }
+};
+function pipe(stream) {
+  return stream;
+}
+
+// src/gitops/cat-file-session.ts
+var HEADER = /^([0-9a-f]{40,64}) (\w+) (\d+)$/;
+var NEWLINE = 10;
+var CatFileSession = class extends GitPipe {
+  /** Bytes received and not yet parsed. */
+  chunks = [];
+  buffered = 0;
+  /** The object whose body is being received, once its header is parsed. */
+  body;
+  constructor(mirror, location) {
+    super(mirror, location, ["cat-file", "--batch"]);
+  }
+  /** The objects `names` point at, in order; `undefined` where git finds none (or the name is ambiguous). */
+  read(names) {
+    if (names.some((name2) => name2 === "" || /[\n\r]/.test(name2))) return Promise.reject(new TransientError("An object name for git cat-file is empty or holds a line break"));
+    if (names.length === 0) return Promise.resolve([]);
+    return new Promise((resolve11, reject) => this.send({ names, objects: [], resolve: resolve11, reject }, names.map((name2) => `${name2}
+`).join("")));
+  }
+  reset() {
+    this.chunks = [];
+    this.buffered = 0;
+    this.body = void 0;
+  }
   receive(chunk2) {
     this.chunks.push(chunk2);
     this.buffered += chunk2.length;
@@ -13986,11 +14008,7 @@ var CatFileSession = class {
       const object2 = this.body ? this.takeBody() : this.takeHeader();
       if (object2 === null) return;
       pending.objects.push(object2);
-      if (pending.objects.length === pending.names.length) {
-        this.queue.shift();
-        if (this.queue.length === 0 && this.child) pipe(this.child.stdout).unref();
-        pending.resolve(pending.objects);
-      }
+      if (pending.objects.length === pending.names.length) this.answered()?.resolve(pending.objects);
     }
   }
   /** The next header line: `undefined` for a name git could not find, `null` when more bytes are needed or a body follows. */
@@ -14025,9 +14043,6 @@ var CatFileSession = class {
     this.buffered = rest.length;
   }
 };
-function pipe(stream) {
-  return stream;
-}
 
 // src/gitops/extract-tree.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -14125,6 +14140,32 @@ async function readBlobs(objects, sha, paths) {
   return result;
 }
 
+// src/gitops/ref-update-session.ts
+var RefUpdateSession = class extends GitPipe {
+  text = "";
+  constructor(mirror, location) {
+    super(mirror, location, ["update-ref", "--stdin"]);
+  }
+  /** Points `ref` at `sha`, durably as git writes refs, once git said so. Names are ours: no whitespace. */
+  update(ref, sha) {
+    return new Promise((resolve11, reject) => this.send({ acknowledgements: 2, resolve: resolve11, reject }, `start
+update ${ref} ${sha}
+commit
+`));
+  }
+  reset() {
+    this.text = "";
+  }
+  receive(chunk2) {
+    this.text += chunk2.toString("utf8");
+    for (let newline = this.text.indexOf("\n"); newline !== -1; newline = this.text.indexOf("\n")) {
+      this.text = this.text.slice(newline + 1);
+      const pending = this.queue[0];
+      if (pending && --pending.acknowledgements === 0) this.answered()?.resolve();
+    }
+  }
+};
+
 // src/gitops/tree-diff.ts
 var TREE_MODE = "40000";
 async function diffCommits(objects, base, head) {
@@ -14189,6 +14230,7 @@ var GitSource = class {
   /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
   present = /* @__PURE__ */ new Set();
   objects;
+  refs;
   /** Two commits differ the same way forever. */
   diffs = /* @__PURE__ */ new Map();
   constructor(options) {
@@ -14196,10 +14238,12 @@ var GitSource = class {
     this.display = this.location.display;
     this.mirror = resolve3(options.workdir, "repos", `${this.location.stableName}.git`);
     this.objects = new CatFileSession(this.mirror, this.location);
+    this.refs = new RefUpdateSession(this.mirror, this.location);
   }
-  /** Ends the mirror's `git cat-file`; a later read starts it again. */
+  /** Ends the mirror's long-lived git processes; a later read or pin starts them again. */
   close() {
     this.objects.close();
+    this.refs.close();
   }
   async fetch(ref) {
     await this.ensureMirror();
@@ -14262,7 +14306,7 @@ var GitSource = class {
     if (this.pinned.has(sha)) return;
     const pin = async () => {
       await this.ensureMirror();
-      await runSilentGit(this.mirror, this.location, ["update-ref", `${PIN_PREFIX}${sha}`, sha]).catch((error62) => {
+      await this.refs.update(`${PIN_PREFIX}${sha}`, sha).catch((error62) => {
         throw gitFailure("git update-ref", this.location, error62);
       });
     };

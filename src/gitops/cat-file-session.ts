@@ -1,8 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { Socket } from 'node:net';
 import { TransientError } from '../errors.js';
-import { gitEnvironment } from './git-env.js';
-import { sanitize, type RepositoryLocation } from './repository-location.js';
+import { GitPipe } from './git-pipe.js';
+import type { RepositoryLocation } from './repository-location.js';
 
 /** One object as `git cat-file --batch` prints it. */
 export interface GitObject {
@@ -23,84 +21,36 @@ const NEWLINE = 0x0a;
 
 /**
  * One long-lived `git cat-file --batch` per mirror, answering every read of objects, files at a
- * commit (`<sha>:<path>`) and names (`main^{commit}`) in the order asked. A reconcile reads from
- * Git four or five times; a process each cost 4–10 ms of spawning on the way to every deployment,
- * a line on an open pipe costs a fraction of one. git looks refs up afresh for every line and
- * rescans its packs when an object is missing, so commits fetched after the process started are
- * found. Spawned directly rather than through simple-git, which buffers output as text and would
- * corrupt binary files. Idle, it keeps neither the event loop nor git busy; it ends with `close()`
- * or with this process.
+ * commit (`<sha>:<path>`) and names (`main^{commit}`) in the order asked. git looks refs up
+ * afresh for every line and rescans its packs when an object is missing, so commits fetched
+ * after the process started are found. Spawned directly rather than through simple-git, which
+ * buffers output as text and would corrupt binary files.
  */
-export class CatFileSession {
-  private child: ChildProcessWithoutNullStreams | undefined;
-  private readonly queue: PendingRead[] = [];
+export class CatFileSession extends GitPipe<PendingRead> {
   /** Bytes received and not yet parsed. */
   private chunks: Buffer[] = [];
   private buffered = 0;
-  /** Size of the object body being received (with its trailing newline), once its header is parsed. */
+  /** The object whose body is being received, once its header is parsed. */
   private body: { sha: string; type: string; size: number } | undefined;
-  private stderr = '';
 
-  constructor(
-    private readonly mirror: string,
-    private readonly location: RepositoryLocation,
-  ) {}
+  constructor(mirror: string, location: RepositoryLocation) {
+    super(mirror, location, ['cat-file', '--batch']);
+  }
 
   /** The objects `names` point at, in order; `undefined` where git finds none (or the name is ambiguous). */
   read(names: readonly string[]): Promise<(GitObject | undefined)[]> {
     if (names.some((name) => name === '' || /[\n\r]/.test(name))) return Promise.reject(new TransientError('An object name for git cat-file is empty or holds a line break'));
     if (names.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      const child = this.child ?? this.start();
-      this.queue.push({ names, objects: [], resolve, reject });
-      pipe(child.stdout).ref();
-      child.stdin.write(names.map((name) => `${name}\n`).join(''));
-    });
+    return new Promise((resolve, reject) => this.send({ names, objects: [], resolve, reject }, names.map((name) => `${name}\n`).join('')));
   }
 
-  /** Ends the process; reads still waiting fail. The next read starts a new one. */
-  close(): void {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    child.stdin.end();
-    this.fail(new TransientError(`git cat-file for ${this.location.display} was closed`));
-  }
-
-  private start(): ChildProcessWithoutNullStreams {
-    const child = spawn('git', ['--git-dir', this.mirror, 'cat-file', '--batch'], { env: gitEnvironment(this.location), stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child = child;
+  protected reset(): void {
     this.chunks = [];
     this.buffered = 0;
     this.body = undefined;
-    this.stderr = '';
-    // Only a read in flight keeps this process running (`read` refs stdout until its answer is in).
-    child.unref();
-    pipe(child.stdin).unref();
-    pipe(child.stderr).unref();
-    child.stdout.on('data', (chunk: Buffer) => this.child === child && this.receive(chunk));
-    child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    // A failing git closes stdin early; `close` says why.
-    child.stdin.on('error', () => undefined);
-    child.on('error', (error) => this.ended(child, new TransientError(`Cannot start git: ${error.message}`, { cause: error })));
-    child.on('close', (code) => {
-      const detail = sanitize(this.stderr.trim(), this.location);
-      this.ended(child, new TransientError(`Reading from ${this.location.display} failed (git cat-file exit ${code})${detail ? `: ${detail}` : ''}`));
-    });
-    return child;
   }
 
-  private ended(child: ChildProcessWithoutNullStreams, error: Error): void {
-    if (this.child !== child) return;
-    this.child = undefined;
-    this.fail(error);
-  }
-
-  private fail(error: Error): void {
-    for (const pending of this.queue.splice(0)) pending.reject(error);
-  }
-
-  private receive(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     for (;;) {
@@ -109,11 +59,7 @@ export class CatFileSession {
       const object = this.body ? this.takeBody() : this.takeHeader();
       if (object === null) return;
       pending.objects.push(object);
-      if (pending.objects.length === pending.names.length) {
-        this.queue.shift();
-        if (this.queue.length === 0 && this.child) pipe(this.child.stdout).unref();
-        pending.resolve(pending.objects);
-      }
+      if (pending.objects.length === pending.names.length) this.answered()?.resolve(pending.objects);
     }
   }
 
@@ -152,9 +98,4 @@ export class CatFileSession {
     this.chunks = rest.length > 0 ? [rest] : [];
     this.buffered = rest.length;
   }
-}
-
-/** A child's stdio streams are sockets over pipes, which can be unref'd like any handle. */
-function pipe(stream: NodeJS.ReadableStream | NodeJS.WritableStream): Socket {
-  return stream as unknown as Socket;
 }

@@ -6,6 +6,7 @@ import { CatFileSession } from './cat-file-session.js';
 import { extractTree, updateTree } from './extract-tree.js';
 import { gitFailure, openGit, runSilentGit } from './git-env.js';
 import { readBlobs } from './read-blobs.js';
+import { RefUpdateSession } from './ref-update-session.js';
 import { diffCommits } from './tree-diff.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
 import type { ChangedFile, Source } from './source.js';
@@ -29,8 +30,9 @@ const LOCK_RETRIES = 5;
 const KEPT_DIFFS = 16;
 
 /**
- * A `Source` over a bare mirror of the repository, kept with the system git: reads of objects and
- * names through one long-lived `git cat-file`, everything else a git process each.
+ * A `Source` over a bare mirror of the repository, kept with the system git: reads of objects,
+ * names and trees through one long-lived `git cat-file`, pins through one `git update-ref
+ * --stdin`, fetches and checkouts a git process each.
  */
 export class GitSource implements Source {
   readonly display: string;
@@ -42,6 +44,7 @@ export class GitSource implements Source {
   /** Full SHAs of commits seen in the mirror; the mirror only drops objects in a gc, which pins and `pin` guard against. */
   private readonly present = new Set<string>();
   private readonly objects: CatFileSession;
+  private readonly refs: RefUpdateSession;
   /** Two commits differ the same way forever. */
   private readonly diffs = new Map<string, Promise<ChangedFile[]>>();
 
@@ -50,11 +53,13 @@ export class GitSource implements Source {
     this.display = this.location.display;
     this.mirror = resolve(options.workdir, 'repos', `${this.location.stableName}.git`);
     this.objects = new CatFileSession(this.mirror, this.location);
+    this.refs = new RefUpdateSession(this.mirror, this.location);
   }
 
-  /** Ends the mirror's `git cat-file`; a later read starts it again. */
+  /** Ends the mirror's long-lived git processes; a later read or pin starts them again. */
   close(): void {
     this.objects.close();
+    this.refs.close();
   }
 
   async fetch(ref?: string): Promise<string> {
@@ -132,7 +137,7 @@ export class GitSource implements Source {
     if (this.pinned.has(sha)) return;
     const pin = async () => {
       await this.ensureMirror();
-      await runSilentGit(this.mirror, this.location, ['update-ref', `${PIN_PREFIX}${sha}`, sha]).catch((error: unknown) => {
+      await this.refs.update(`${PIN_PREFIX}${sha}`, sha).catch((error: unknown) => {
         throw gitFailure('git update-ref', this.location, error);
       });
     };
