@@ -14177,11 +14177,14 @@ async function diffCommits(objects, base, head) {
     const names = level.flatMap((pair) => [pair.base, pair.head].filter((sha) => sha !== void 0));
     const trees = /* @__PURE__ */ new Map();
     const read = await objects.read(names);
-    names.forEach((sha, index) => trees.set(sha, parseTree(read[index]?.content, sha)));
+    names.forEach((sha, index) => {
+      const content = read[index]?.content;
+      if (!content) throw new TransientError(`Tree ${sha} is missing from the mirror`);
+      trees.set(sha, content);
+    });
     const next = [];
     for (const pair of level) {
-      const before = pair.base === void 0 ? /* @__PURE__ */ new Map() : trees.get(pair.base);
-      const after = pair.head === void 0 ? /* @__PURE__ */ new Map() : trees.get(pair.head);
+      const [before, after] = differingEntries(pair.base, pair.base === void 0 ? void 0 : trees.get(pair.base), pair.head, pair.head === void 0 ? void 0 : trees.get(pair.head));
       for (const name2 of /* @__PURE__ */ new Set([...before.keys(), ...after.keys()])) {
         const [was, is2] = [before.get(name2), after.get(name2)];
         if (was && is2 && was.sha === is2.sha && was.mode === is2.mode) continue;
@@ -14197,18 +14200,38 @@ async function diffCommits(objects, base, head) {
   }
   return changed.sort((a, b4) => Buffer.compare(Buffer.from(a.path), Buffer.from(b4.path)));
 }
-function parseTree(content, sha) {
-  if (!content) throw new TransientError(`Tree ${sha} is missing from the mirror`);
+function differingEntries(baseSha, base, headSha, head) {
+  const a = base && baseSha ? entryBounds(base, baseSha) : [0];
+  const b4 = head && headSha ? entryBounds(head, headSha) : [0];
+  const same = (i, j4) => a[i + 1] - a[i] === b4[j4 + 1] - b4[j4] && base.compare(head, b4[j4], b4[j4 + 1], a[i], a[i + 1]) === 0;
+  const [countA, countB] = [a.length - 1, b4.length - 1];
+  let first = 0;
+  while (first < countA && first < countB && same(first, first)) first++;
+  let last = 0;
+  while (last < countA - first && last < countB - first && same(countA - 1 - last, countB - 1 - last)) last++;
+  return [decode(base, baseSha, a, first, countA - last), decode(head, headSha, b4, first, countB - last)];
+}
+function entryBounds(content, sha) {
   const idLength = sha.length / 2;
-  const entries = /* @__PURE__ */ new Map();
-  let offset = 0;
-  while (offset < content.length) {
-    const space = content.indexOf(32, offset);
-    const nul = content.indexOf(0, space);
-    if (space === -1 || nul === -1 || nul + 1 + idLength > content.length) throw new TransientError(`Tree ${sha} in the mirror is damaged`);
-    const mode = content.toString("latin1", offset, space);
-    entries.set(content.toString("utf8", space + 1, nul), { mode, sha: content.toString("hex", nul + 1, nul + 1 + idLength) });
+  const bounds = [0];
+  for (let offset = 0; offset < content.length; ) {
+    const nul = content.indexOf(0, offset);
+    if (nul === -1 || nul + 1 + idLength > content.length) throw new TransientError(`Tree ${sha} in the mirror is damaged`);
     offset = nul + 1 + idLength;
+    bounds.push(offset);
+  }
+  return bounds;
+}
+function decode(content, sha, bounds, from, to2) {
+  const entries = /* @__PURE__ */ new Map();
+  if (!content || !sha) return entries;
+  for (let index = from; index < to2; index++) {
+    const start = bounds[index];
+    const end = bounds[index + 1];
+    const space = content.indexOf(32, start);
+    const nul = content.indexOf(0, space);
+    if (space === -1 || space > nul) throw new TransientError(`Tree ${sha} in the mirror is damaged`);
+    entries.set(content.toString("utf8", space + 1, nul), { mode: content.toString("latin1", start, space), sha: content.toString("hex", nul + 1, end) });
   }
   return entries;
 }
@@ -14485,7 +14508,8 @@ function show(value2) {
 }
 
 // src/gitops/validate-at-commit.ts
-import { mkdirSync as mkdirSync3, mkdtempSync, rmSync as rmSync3, writeFileSync } from "node:fs";
+import { mkdirSync as mkdirSync3, mkdtempSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname3, join as join5 } from "node:path";
 
@@ -14927,7 +14951,7 @@ __export(external_exports, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  decode: () => decode2,
+  decode: () => decode3,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
   describe: () => describe3,
@@ -15334,7 +15358,7 @@ __export(core_exports2, {
   config: () => config,
   createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
-  decode: () => decode,
+  decode: () => decode2,
   decodeAsync: () => decodeAsync,
   describe: () => describe2,
   encode: () => encode,
@@ -16684,7 +16708,7 @@ var _decode = (_Err) => {
   };
   return fn2;
 };
-var decode = /* @__PURE__ */ _decode($ZodRealError);
+var decode2 = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
   const fn2 = async (schema, value2, _ctx, _params) => {
@@ -32049,7 +32073,7 @@ var parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
 var safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
 var safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 var encode2 = /* @__PURE__ */ _encode(ZodRealError);
-var decode2 = /* @__PURE__ */ _decode(ZodRealError);
+var decode3 = /* @__PURE__ */ _decode(ZodRealError);
 var encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
 var decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
 var safeEncode2 = /* @__PURE__ */ _safeEncode(ZodRealError);
@@ -32209,7 +32233,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return encode2(this, data, params, { callee: _encode2 });
   },
   decode: function _decode2(data, params) {
-    return decode2(this, data, params, { callee: _decode2 });
+    return decode3(this, data, params, { callee: _decode2 });
   },
   encodeAsync: async function _encodeAsync2(data, params) {
     return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
@@ -35398,7 +35422,7 @@ async function validateAtCommit(source, sha, selection, options = {}) {
     });
     return relocate(report, scratch, options.root ?? process.cwd());
   } finally {
-    rmSync3(scratch, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 function relocate(report, scratch, root) {

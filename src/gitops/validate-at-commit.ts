@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { validateFiles, type ValidationReport, type ValidationRequest } from '../validate/validate-files.js';
@@ -41,7 +42,8 @@ export async function validateAtCommit(source: Source, sha: string, selection: P
     });
     return relocate(report, scratch, options.root ?? process.cwd());
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    // Off the main thread: on the way to a deployment, a synchronous removal costs a millisecond.
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

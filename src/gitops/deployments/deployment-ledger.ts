@@ -39,7 +39,12 @@ export class DeploymentLedger {
     const at = new Date().toISOString();
     const mono = process.hrtime.bigint().toString();
     const events = bodies.map((body) => ({ ...body, at, mono_ns: mono }) as NewEvent);
-    await this.store.append({ executionId: this.ledgerId, events, expectedSeq: basis.last_seq });
+    const { lastSeq } = await this.store.append({ executionId: this.ledgerId, events, expectedSeq: basis.last_seq });
+    // What was just written need not be read back: the next state() reads only what follows it.
+    if ((this.events.at(-1)?.seq ?? 0) === basis.last_seq) {
+      const firstSeq = lastSeq - events.length + 1;
+      this.events = [...this.events, ...events.map((event, index) => ({ ...event, seq: firstSeq + index, execution_id: this.ledgerId }) as LedgerEvent)];
+    }
   }
 
   static newDeploymentId(): string {
