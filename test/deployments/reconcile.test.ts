@@ -123,15 +123,19 @@ describe('reconcileOnce', () => {
     expect(started).toEqual(['daily']);
   });
 
-  it('records what it saw only when it changes: one observation for many polls of a failed head', async () => {
+  it('records what it saw only when it changes: a record is the observation of its head, so polls of a failed head add nothing', async () => {
     await reconcileOnce(deps, 'reconcile');
     head = SHA('b');
     for (let poll = 0; poll < 3; poll++) expect(await reconcileOnce(deps, 'reconcile')).toMatchObject({ outcome: 'failed', head: SHA('b') });
     const events = await store.read(deps.ledger.ledgerId);
-    const observed = events.filter((event) => event.type === 'deployment.observed');
-    expect(observed).toHaveLength(2);
-    expect(observed[1]).toMatchObject({ branch_head_sha: SHA('b'), reason: `${SHA('b').slice(0, 12)} failed validation (1 error)` });
+    expect(events.filter((event) => event.type === 'deployment.observed')).toEqual([]);
     expect(events.filter((event) => event.type === 'deployment.recorded')).toHaveLength(2);
+    expect((await deps.ledger.state()).observed).toMatchObject({ branch_head_sha: SHA('b'), reason: `${SHA('b').slice(0, 12)} failed validation (1 error)` });
+    // A head seen but not deployed (pinned here) is still an observation of its own.
+    await rollbackDeployment(deps.ledger, { toSha: SHA('a'), by: 'operator', reason: 'bad b', branchHeadSha: SHA('b') });
+    head = SHA('b');
+    await reconcileOnce(deps, 'reconcile');
+    expect((await deps.ledger.state()).observed).toMatchObject({ branch_head_sha: SHA('b'), reason: expect.stringContaining('pinned') });
   });
 
   it('records a failed fetch without the credentials its message carried', async () => {

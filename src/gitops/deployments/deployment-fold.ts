@@ -49,6 +49,8 @@ export function foldDeployments(events: readonly LedgerEvent[]): DeploymentState
     lastSeq = event.seq;
     switch (event.type) {
       case 'deployment.recorded':
+        // A reconcile's record says what it saw of the branch as well, so it writes no observation beside it.
+        if (event.trigger !== 'rollback') observed = { branch_head_sha: event.sha, reason: event.status === 'failed' ? failureReason(event.sha, event.findings ?? []) : null, at: event.at };
         oldestFirst.push({
           id: event.deployment_id,
           sha: event.sha,
@@ -86,6 +88,12 @@ export function foldDeployments(events: readonly LedgerEvent[]): DeploymentState
     else active = deployment;
   }
   return { deployments: oldestFirst.reverse(), active, pin, observed, last_seq: lastSeq };
+}
+
+/** Why a head is not deployed when its validation failed, as the observation of it says. */
+export function failureReason(sha: string, findings: readonly DeploymentFinding[]): string {
+  const count = findings.filter((finding) => finding.severity === 'error').length;
+  return `${sha.slice(0, 12)} failed validation (${count} error${count === 1 ? '' : 's'})`;
 }
 
 /** What `deploy status` reports: drift is an active SHA that is not the branch head, with why. */

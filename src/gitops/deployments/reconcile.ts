@@ -3,7 +3,7 @@ import type { DeployedVersion, DeploymentEventBody, DeploymentFinding } from '..
 import { UsageError } from '../../errors.js';
 import { redactUrl } from '../../validate/connections/redact-url.js';
 import type { StateStore } from '../../state/state-store.js';
-import type { Deployment, DeploymentState } from './deployment-fold.js';
+import { failureReason as foldedFailureReason, type Deployment, type DeploymentState } from './deployment-fold.js';
 import { DeploymentLedger } from './deployment-ledger.js';
 
 /** What the reconciler learns about a commit: its pipelines' versions and what blocks a deploy. */
@@ -128,8 +128,7 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
 }
 
 function failureReason(deployment: Deployment): string {
-  const count = deployment.findings.filter((finding) => finding.severity === 'error').length;
-  return `${deployment.sha.slice(0, 12)} failed validation (${count} error${count === 1 ? '' : 's'})`;
+  return foldedFailureReason(deployment.sha, deployment.findings);
 }
 
 async function recordObservation(ledger: DeploymentLedger, seen: { head?: string; reason: string | null }): Promise<void> {
