@@ -35285,7 +35285,9 @@ function checkShellSubstitution(context, entry) {
 // src/validate/validate-pipeline.ts
 function validatePipelineFile(file2, options) {
   const uri = relative2(options.root, file2).split(sep2).join("/");
-  const loaded = options.parsed ?? loadPipelineSource(file2, options.limits ?? DEFAULT_LOAD_LIMITS);
+  const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
+  const handed = options.parsed && Buffer.byteLength(options.parsed.text ?? "") <= limits.maxFileBytes ? options.parsed : void 0;
+  const loaded = handed ?? loadPipelineSource(file2, limits);
   if (!loaded.source) return { file: file2, uri, findings: loadFindings(loaded, uri), text: loaded.text };
   const context = new ValidationContext(loaded.source, uri, options);
   const typed = checkSchema(context);
@@ -35416,6 +35418,11 @@ async function validateAtCommit(source, sha, selection, options = {}) {
     }
     const report = await validateFiles({
       paths: files.filter((file2) => contents.has(file2)).map((file2) => join5(scratch, file2)),
+      // Selecting them parsed these very bytes already.
+      parsed: new Map(files.flatMap((file2) => {
+        const blob = selection.head.get(file2);
+        return blob ? [[join5(scratch, file2), blob.loaded]] : [];
+      })),
       strict: options.strict === true,
       root: scratch,
       extraChecks: options.extraChecks

@@ -36,6 +36,11 @@ export async function validateAtCommit(source: Source, sha: string, selection: P
     }
     const report = await validateFiles({
       paths: files.filter((file) => contents.has(file)).map((file) => join(scratch, file)),
+      // Selecting them parsed these very bytes already.
+      parsed: new Map(files.flatMap((file) => {
+        const blob = selection.head.get(file);
+        return blob ? [[join(scratch, file), blob.loaded] as const] : [];
+      })),
       strict: options.strict === true,
       root: scratch,
       extraChecks: options.extraChecks,

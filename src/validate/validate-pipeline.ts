@@ -42,7 +42,10 @@ export interface ValidateFileOptions extends ValidateOptions {
 /** Validates one pipeline file: every problem, each at its location; never throws for bad input. */
 export function validatePipelineFile(file: string, options: ValidateFileOptions): FileValidation {
   const uri = relative(options.root, file).split(sep).join('/');
-  const loaded = options.parsed ?? loadPipelineSource(file, options.limits ?? DEFAULT_LOAD_LIMITS);
+  const limits = options.limits ?? DEFAULT_LOAD_LIMITS;
+  // A parse of more than the file limit allows is not trusted: read from disk, the file is reported as too large.
+  const handed = options.parsed && Buffer.byteLength(options.parsed.text ?? '') <= limits.maxFileBytes ? options.parsed : undefined;
+  const loaded = handed ?? loadPipelineSource(file, limits);
   if (!loaded.source) return { file, uri, findings: loadFindings(loaded, uri), text: loaded.text };
   const context = new ValidationContext(loaded.source, uri, options);
   const typed = checkSchema(context);
