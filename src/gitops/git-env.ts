@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { TransientError } from '../errors.js';
 import { sanitize, type RepositoryLocation } from './repository-location.js';
 
@@ -29,8 +29,11 @@ export function gitEnvironment(location: RepositoryLocation, extra: Record<strin
 /**
  * A simple-git instance working in `baseDir` with the environment above. `workTree` permits
  * `--work-tree`, which simple-git guards because it redirects writes: only for a path we chose.
+ * simple-git is loaded on first use: most commands reach git only through `runSilentGit` and the
+ * mirror's long-lived processes, and a rollback never needs it (about 100 KB less to compile).
  */
-export function openGit(baseDir: string, location: RepositoryLocation, extra: Record<string, string> = {}, workTree = false): SimpleGit {
+export async function openGit(baseDir: string, location: RepositoryLocation, extra: Record<string, string> = {}, workTree = false): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
   const unsafe = { allowUnsafeConfigPaths: workTree, allowUnsafeConfigEnvCount: location.authHeader !== undefined };
   return simpleGit({ baseDir, allowEnvironment: OWN_VARIABLES, unsafe, maxConcurrentProcesses: 4 }).env(gitEnvironment(location, extra));
 }

@@ -184,7 +184,7 @@ export class GitSource implements Source {
       const [commit] = await this.objects.read([`${name}^{commit}`]);
       return commit?.type === 'commit' ? commit.sha : undefined;
     }
-    const output = await openGit(repository, this.location).raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
+    const output = await (await openGit(repository, this.location)).raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`]).catch(() => '');
     const sha = output.trim();
     return FULL_SHA.test(sha) ? sha : undefined;
   }
@@ -198,7 +198,7 @@ export class GitSource implements Source {
       const staging = `${this.mirror}.init-${randomUUID()}`;
       mkdirSync(parent, { recursive: true });
       try {
-        await openGit(parent, this.location).raw(['init', '--bare', '--quiet', staging]);
+        await (await openGit(parent, this.location)).raw(['init', '--bare', '--quiet', staging]);
         renameSync(staging, this.mirror);
       } catch (error) {
         rmSync(staging, { recursive: true, force: true });
@@ -211,13 +211,9 @@ export class GitSource implements Source {
   private async run(step: string, args: string[]): Promise<string> {
     await this.ensureMirror();
     try {
-      return await this.git().raw(args);
+      return await (await openGit(this.mirror, this.location)).raw(args);
     } catch (error) {
       throw gitFailure(step, this.location, error);
     }
-  }
-
-  private git() {
-    return openGit(this.mirror, this.location);
   }
 }

@@ -21,7 +21,7 @@ export interface WorkTreeStatus {
  * when `dir` is not in one. Ignored files count as dirty: HEAD's SHA would not pin them either.
  */
 export async function readWorkTreeStatus(dir: string, paths: readonly string[]): Promise<WorkTreeStatus | undefined> {
-  const git = openGit(dir, locateRepository(dir));
+  const git = await openGit(dir, locateRepository(dir));
   let top: string;
   try {
     top = (await git.revparse(['--show-toplevel'])).trim();
