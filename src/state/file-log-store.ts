@@ -5,6 +5,7 @@ import { TerminalError } from '../errors.js';
 import { BufferedLogStore } from './buffered-log-store.js';
 import type { LogBatch, LogBufferOptions } from './log-buffer.js';
 import { decodeRecord } from './log-records.js';
+import { openExisting } from './open-existing.js';
 import type { LogRecord } from './log-store.js';
 
 export interface FileLogStoreOptions extends LogBufferOptions {
@@ -139,13 +140,8 @@ export class FileLogStore extends BufferedLogStore {
 
 /** False when a kill cut the file's last line short: the next write must not continue it. */
 async function endsWithNewline(path: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw error;
-  }
+  const handle = await openExisting(path);
+  if (!handle) return true;
   try {
     const { size } = await handle.stat();
     if (size === 0) return true;

@@ -1,7 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { CorruptLedgerError } from './errors.js';
 import type { LedgerEvent } from './events.js';
 import { parseLedger, type ParsedLedger } from './ledger-lines.js';
+import { openExisting } from './open-existing.js';
 
 /** Where the last read of a ledger file ended: after the whole append that ends with `seq`. */
 interface Cursor {
@@ -30,13 +31,8 @@ export class LedgerReader {
 
   /** Events with `seq > afterSeq`; `undefined` when the file does not exist. */
   async read(path: string, afterSeq: number): Promise<LedgerEvent[] | undefined> {
-    let handle: FileHandle;
-    try {
-      handle = await open(path, 'r');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const handle = await openExisting(path);
+    if (!handle) return undefined;
     try {
       const { ino, birthtimeMs: born, size } = await handle.stat();
       const known = this.cursors.get(path);
