@@ -37,10 +37,10 @@ describe('evaluateCommit', () => {
     await source.fetch('main');
     const before = await evaluateCommit(source, { base: null, head: base });
     const candidates: string[] = [];
-    const after = await evaluateCommit(source, { base, head, baseVersions: before.versions, onRunCandidate: (pipeline) => candidates.push(pipeline) });
+    const after = await evaluateCommit(source, { base, head, baseVersions: before.versions, onRunCandidate: (candidate) => candidates.push(`${candidate.file}: ${candidate.pipeline.name}`) });
     expect(after.runOnDeploy).toEqual(['daily']);
     // Told before validation, so its tree can be checked out meanwhile; the unchanged pipeline is not.
-    expect(candidates).toEqual(['daily']);
+    expect(candidates).toEqual(['pipelines/daily.yaml: daily']);
     const hashes = (evaluation: typeof after) => Object.fromEntries(evaluation.versions.map((version) => [version.pipeline, version.version_hash]));
     expect(hashes(after).nightly).toBe(hashes(before).nightly);
     expect(hashes(after).daily).not.toBe(hashes(before).daily);

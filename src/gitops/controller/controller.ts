@@ -70,7 +70,11 @@ export class Controller {
       fetchHead: () => source.fetch(ledger.branch),
       evaluate: async (base, head, baseVersions) => {
         const baseIndex = indexes.get(base);
-        const evaluation = await evaluateCommit(source, { base, head, pipelinesDir, baseVersions, baseIndex, onRunCandidate: () => runs.stageTrees(head, 1) });
+        const evaluation = await evaluateCommit(source, { base, head, pipelinesDir, baseVersions, baseIndex, onRunCandidate: (candidate) => {
+            runs.stageTrees(head, 1);
+            runs.rememberPipeline(head, candidate.file, candidate.pipeline);
+          },
+        });
         if (evaluation.index) indexes.hold(evaluation.index);
         return evaluation;
       },

@@ -77,6 +77,8 @@ export class DeployRuns {
   private closing = false;
   private endGrace: (() => void) | undefined;
   private readonly trees: StagedTrees;
+  /** Pipelines a reconcile validated at a commit (`<sha>\0<file>`), so its deploy runs need not read and validate them again. */
+  private readonly validated = new Map<string, Pipeline>();
   /** The spare tree's checkout once it was started: part of being idle. */
   private spare: Promise<void> = Promise.resolve();
 
@@ -96,6 +98,7 @@ export class DeployRuns {
    * SPARE_DELAY_MS: its git processes would otherwise compete with their first tasks.
    */
   discardStagedTrees(): Promise<void> {
+    this.validated.clear();
     const discarded = this.trees.discard();
     if (!this.closing) {
       this.spare = Promise.race([this.runsDone(), sleep(SPARE_DELAY_MS, undefined, { ref: false })])
@@ -103,6 +106,15 @@ export class DeployRuns {
         .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not check out a spare tree'));
     }
     return discarded;
+  }
+
+  /**
+   * Keeps the pipeline a reconcile validated in `file` at `sha` for the deploy run it may start
+   * there: the workspace holds the same bytes, so reading and validating them again would only
+   * delay the run's first task. Forgotten when the reconcile ends (`discardStagedTrees`).
+   */
+  rememberPipeline(sha: string, file: string, pipeline: Pipeline): void {
+    if (!this.closing) this.validated.set(`${sha}\0${file}`, pipeline);
   }
 
   /** Ids of the executions running in this process. */
@@ -127,7 +139,7 @@ export class DeployRuns {
       if ((await this.options.store.read(executionId)).length > 0) return await lease.release();
       const workspace = workspaceOf(this.options.workdir, executionId);
       await prepareWorkspace(this.options.source, deployment.sha, workspace, { fresh: true, staged: this.trees });
-      const pipeline = await loadWorkspacePipeline(workspace, version.file);
+      const pipeline = this.validated.get(`${deployment.sha}\0${version.file}`) ?? (await loadWorkspacePipeline(workspace, version.file));
       this.launch({ executionId, pipeline, file: version.file, hash: version.version_hash, sha: deployment.sha, workspace, lease, resume: false });
     } catch (error) {
       await lease.release();

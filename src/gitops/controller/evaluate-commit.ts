@@ -1,3 +1,4 @@
+import type { Pipeline } from '../../spec/schema/pipeline.js';
 import type { DeployedVersion, DeploymentFinding } from '../../state/events.js';
 import type { Finding } from '../../validate/finding.js';
 import type { CommitEvaluation } from '../deployments/reconcile.js';
@@ -22,7 +23,7 @@ export interface EvaluateRequest {
   /** The pipeline index at `base`: dependents are looked up in it instead of searched for in the tree. */
   baseIndex?: PipelineIndex;
   /** Told of each added or changed pipeline that asks to run on deploy as soon as the diff shows it, before validation. */
-  onRunCandidate?: (pipeline: string) => void;
+  onRunCandidate?: (candidate: { file: string; pipeline: Pipeline }) => void;
 }
 
 /** An evaluation, with the index at `head` when one could be had without reading every pipeline. */
@@ -39,7 +40,7 @@ export interface IndexedEvaluation extends CommitEvaluation {
  */
 export async function evaluateCommit(source: Source, request: EvaluateRequest): Promise<IndexedEvaluation> {
   const pipelinesDir = request.pipelinesDir ?? 'pipelines';
-  const onChanged = request.onRunCandidate && ((blob: ParsedBlob) => blob.pipeline?.deploy?.on_merge === 'run' && request.onRunCandidate?.(blob.pipeline.name));
+  const onChanged = request.onRunCandidate && ((blob: ParsedBlob) => blob.pipeline?.deploy?.on_merge === 'run' && request.onRunCandidate?.({ file: blob.path, pipeline: blob.pipeline }));
   const selection = await selectPipelines(source, {
     base: request.base ?? undefined,
     head: request.head,
