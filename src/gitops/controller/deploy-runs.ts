@@ -123,11 +123,11 @@ export class DeployRuns {
   }
 
   /** Starts a deploy-triggered execution under its pre-assigned id, unless someone already did. */
-  start(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void> {
+  start(request: { executionId: string; pipeline: string; deployment: Deployment; fresh?: boolean }): Promise<void> {
     return this.whileStarting(request.executionId, () => this.startNow(request), undefined);
   }
 
-  private async startNow(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void> {
+  private async startNow(request: { executionId: string; pipeline: string; deployment: Deployment; fresh?: boolean }): Promise<void> {
     const { executionId, deployment } = request;
     if (this.closing) return;
     const version = deployment.versions.find((candidate) => candidate.pipeline === request.pipeline);
@@ -136,7 +136,8 @@ export class DeployRuns {
     if (!lease) return;
     try {
       // Events mean a previous life of this controller (or another replica) started it: resuming is the other path.
-      if ((await this.options.store.read(executionId)).length > 0) return await lease.release();
+      // (An id its reconcile just chose for its record cannot have any.)
+      if (!request.fresh && (await this.options.store.read(executionId)).length > 0) return await lease.release();
       const workspace = workspaceOf(this.options.workdir, executionId);
       await prepareWorkspace(this.options.source, deployment.sha, workspace, { fresh: true, staged: this.trees });
       const pipeline = this.validated.get(`${deployment.sha}\0${version.file}`) ?? (await loadWorkspacePipeline(workspace, version.file));

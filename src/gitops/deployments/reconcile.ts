@@ -27,7 +27,8 @@ export interface ReconcileDependencies {
   /** Keeps a deployed commit reachable whatever happens to the branch. */
   pin(sha: string): Promise<void>;
   /** Starts a deploy-triggered execution with the given id at the deployment's SHA. */
-  startExecution?(request: { executionId: string; pipeline: string; deployment: Deployment }): Promise<void>;
+  /** `fresh`: the id was chosen for the record this reconcile just wrote, so nothing can have started it. */
+  startExecution?(request: { executionId: string; pipeline: string; deployment: Deployment; fresh?: boolean }): Promise<void>;
   /** Identifies this replica in the lease. */
   owner: string;
   /** @defaultValue 60_000 */
@@ -123,7 +124,7 @@ async function reconcileHead(deps: ReconcileDependencies, trigger: 'reconcile' |
     seen.reason = failureReason(deployment);
     return { outcome: 'failed', head, deployment };
   }
-  await startMissingExecutions(deps, deployment);
+  await startMissingExecutions(deps, deployment, true);
   return { outcome: 'deployed', head, deployment };
 }
 
@@ -151,14 +152,14 @@ export function compareVersions(before: readonly DeployedVersion[], after: reado
 }
 
 /** Entries are `<execution id>:<pipeline>`; an execution whose ledger is empty never started. */
-async function startMissingExecutions(deps: ReconcileDependencies, deployment: Deployment): Promise<void> {
+async function startMissingExecutions(deps: ReconcileDependencies, deployment: Deployment, fresh = false): Promise<void> {
   if (!deps.startExecution) return;
   for (const entry of deployment.executions) {
     const separator = entry.indexOf(':');
     const executionId = entry.slice(0, separator);
     const pipeline = entry.slice(separator + 1);
-    if ((await deps.store.read(executionId)).length > 0) continue;
-    await deps.startExecution({ executionId, pipeline, deployment });
+    if (!fresh && (await deps.store.read(executionId)).length > 0) continue;
+    await deps.startExecution({ executionId, pipeline, deployment, fresh });
   }
 }
 
