@@ -11869,6 +11869,8 @@ var UsageError = class extends OrchestrateError {
 };
 var TransientError = class extends OrchestrateError {
 };
+var InternalError = class extends OrchestrateError {
+};
 
 // src/github/action-run.ts
 import { appendFileSync, mkdirSync as mkdirSync4, writeFileSync as writeFileSync2 } from "node:fs";
@@ -14109,11 +14111,11 @@ async function updateTree(mirror, location, sha, dir, index, changed) {
     utimesSync(env.GIT_INDEX_FILE, later, later);
     return;
   }
+  if (!changed) throw new InternalError(`Updating ${dir} to ${sha} needs the files that changed since the commit it holds`);
   const target = resolve2(dir);
   try {
-    const paths = changed ?? (await run("git", ["diff-index", "--cached", "--name-only", "--no-renames", "-z", sha, "--"], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout.split("\0").filter((path) => path !== "");
     const update = () => runSilentGit(mirror, location, ["-c", "core.trustctime=false", "--work-tree", target, "read-tree", "-m", "-u", sha], env);
-    await withWritableParents(target, paths, update);
+    await withWritableParents(target, changed, update);
   } catch (error62) {
     throw gitFailure(`Updating a checkout to ${sha}`, location, error62);
   }

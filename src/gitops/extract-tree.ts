@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../errors.js';
-import { gitEnvironment, gitFailure, runSilentGit } from './git-env.js';
+import { InternalError, UsageError } from '../errors.js';
+import { gitFailure, runSilentGit } from './git-env.js';
 import type { RepositoryLocation } from './repository-location.js';
 
 const run = promisify(execFile);
@@ -27,11 +27,12 @@ export async function extractTree(mirror: string, location: RepositoryLocation, 
 
 /**
  * Brings `dir`, a read-only tree checked out by an earlier call with the same `index` file, to
- * `sha`: a one-way `read-tree -m -u` writes, adds and removes only the files that differ, so the
- * cost follows the diff, not the repository; only the directories those files are in are made
- * writable meanwhile. Without `index` yet, `dir` (created, must be empty) is checked out whole.
- * Either way `dir` ends read-only and `index` describes it. Git refuses the update when a file
- * was written since (its stat data no longer matches `index`): between calls, leave `dir` alone.
+ * `sha`: a one-way `read-tree -m -u` writes, adds and removes only the files that differ (the
+ * `changed` paths, from the diff of the commit the tree holds to `sha`), so the cost follows the
+ * diff, not the repository; only the directories those files are in are made writable meanwhile.
+ * Without `index` yet, `dir` (created, must be empty) is checked out whole. Either way `dir` ends
+ * read-only and `index` describes it. Git refuses the update when a file was written since (its
+ * stat data no longer matches `index`): between calls, leave `dir` alone.
  */
 export async function updateTree(mirror: string, location: RepositoryLocation, sha: string, dir: string, index: string, changed?: readonly string[]): Promise<void> {
   const env = { GIT_INDEX_FILE: resolve(index) };
@@ -44,13 +45,12 @@ export async function updateTree(mirror: string, location: RepositoryLocation, s
     utimesSync(env.GIT_INDEX_FILE, later, later);
     return;
   }
+  if (!changed) throw new InternalError(`Updating ${dir} to ${sha} needs the files that changed since the commit it holds`);
   const target = resolve(dir);
   try {
-    // What differs between the index and `sha`, unless the caller knows it from the commits' diff.
-    const paths = changed ?? (await run('git', ['diff-index', '--cached', '--name-only', '--no-renames', '-z', sha, '--'], { cwd: mirror, env: gitEnvironment(location, env), maxBuffer: 64 * 1024 * 1024 })).stdout.split('\0').filter((path) => path !== '');
     // Making the tree read-only changed every file's ctime, and nothing else: git need not compare it.
     const update = () => runSilentGit(mirror, location, ['-c', 'core.trustctime=false', '--work-tree', target, 'read-tree', '-m', '-u', sha], env);
-    await withWritableParents(target, paths, update);
+    await withWritableParents(target, changed, update);
   } catch (error) {
     throw gitFailure(`Updating a checkout to ${sha}`, location, error);
   }

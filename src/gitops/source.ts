@@ -28,7 +28,7 @@ export interface Source {
    * Brings the read-only tree `dir` to `sha` through its own index file `index`, writing only the
    * files that differ from the tree an earlier call left there; without `index` yet, checks `sha`
    * out whole into `dir` (created, must be empty). Pins nothing; `dir` ends read-only. `from`, the
-   * commit the tree holds, lets the files to write come from the diff of the two commits.
+   * commit the tree holds, is needed once `index` exists: the files to write are its diff to `sha`.
    */
   updateTree(sha: string, dir: string, index: string, from?: string): Promise<void>;
   /** Keeps `sha` reachable under `refs/orchestrate/pins/<sha>`, whatever happens to branches upstream. */

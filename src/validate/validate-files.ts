@@ -14,9 +14,9 @@ export interface ValidationRequest {
   root?: string;
   limits?: LoadLimits;
   /**
-   * Files the caller has already read and parsed (with the same limits), by absolute path: they are
-   * validated from this rather than read again. A rollback parsed its pipeline from Git to plan, and
-   * validates that commit's checkout.
+   * Files the caller has already read and parsed, by absolute path: they are validated from this
+   * rather than read again (a parse of more than `limits` allows is not trusted and the file is
+   * read). A rollback and a commit's validation parsed the pipelines from Git before.
    */
   parsed?: ReadonlyMap<string, LoadResult>;
   /** Extra passes over the validated files (connection and resource checks), run after the file checks. */

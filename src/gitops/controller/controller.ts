@@ -5,7 +5,7 @@ import type { DeploymentLedger } from '../deployments/deployment-ledger.js';
 import { reconcileOnce, type ReconcileDependencies } from '../deployments/reconcile.js';
 import type { GitSource } from '../git-source.js';
 import type { DeployRuns } from './deploy-runs.js';
-import { evaluateCommit } from './evaluate-commit.js';
+import { evaluateCommit, type EvaluateRequest } from './evaluate-commit.js';
 import { describeOutcome, type SyncResult } from './describe-outcome.js';
 import { HeldIndexes } from './held-indexes.js';
 import { readMirrorHead } from './mirror-head.js';
@@ -70,11 +70,11 @@ export class Controller {
       fetchHead: () => source.fetch(ledger.branch),
       evaluate: async (base, head, baseVersions) => {
         const baseIndex = indexes.get(base);
-        const evaluation = await evaluateCommit(source, { base, head, pipelinesDir, baseVersions, baseIndex, onRunCandidate: (candidate) => {
-            runs.stageTrees(head, 1);
-            runs.rememberPipeline(head, candidate.file, candidate.pipeline);
-          },
-        });
+        const onRunCandidate: EvaluateRequest['onRunCandidate'] = (candidate) => {
+          runs.stageTrees(head, 1);
+          runs.rememberPipeline(head, candidate.file, candidate.pipeline);
+        };
+        const evaluation = await evaluateCommit(source, { base, head, pipelinesDir, baseVersions, baseIndex, onRunCandidate });
         if (evaluation.index) indexes.hold(evaluation.index);
         return evaluation;
       },
